@@ -1,0 +1,289 @@
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import type { CorsConfigIssue } from './config-issue.js';
+import type { CorsPolicyOptions } from './cors-policy-options.js';
+import { OriginMatcher } from './origin-matcher.js';
+import { type OriginPattern, parseOriginEntry } from './origin-pattern.js';
+import { isToken } from './token.js';
+
+export const DEFAULT_METHODS = [
+  'GET',
+  'HEAD',
+  'PUT',
+  'PATCH',
+  'POST',
+  'DELETE',
+];
+/** Methods a browser sends without asking: always allowed. */
+const SAFELISTED_METHODS = ['GET', 'HEAD', 'POST'];
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const MAX_AGE_LIMIT = 86400;
+const OPTION_NAMES = new Set<string>([
+  'origin',
+  'methods',
+  'allowedHeaders',
+  'exposedHeaders',
+  'credentials',
+  'maxAge',
+  'allowPrivateNetwork',
+  'optionsSuccessStatus',
+]);
+
+export type CompileResult =
+  | { policy: CompiledCorsPolicy; issues: CorsConfigIssue[] }
+  | { policy: undefined; issues: CorsConfigIssue[] };
+
+/**
+ * Validates `options` and compiles them. Every problem is reported, not just the first;
+ * `policy` is set only when there is no error (warnings may remain).
+ */
+export function compilePolicy(
+  name: string,
+  subject: string,
+  options: CorsPolicyOptions,
+): CompileResult {
+  const issues: CorsConfigIssue[] = [];
+  const error = (field: string, message: string) =>
+    issues.push({ severity: 'error', subject, field, message });
+  const warn = (field: string, message: string) =>
+    issues.push({ severity: 'warning', subject, field, message });
+
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    Array.isArray(options)
+  ) {
+    error(
+      'policy',
+      'a policy is an object such as { origin: ["https://app.example.com"] }',
+    );
+    return { policy: undefined, issues };
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.has(key)) {
+      error(
+        key,
+        `unknown option; the options are ${[...OPTION_NAMES].join(', ')}`,
+      );
+    }
+  }
+  const credentials = checkBoolean(options.credentials, 'credentials', error);
+  const allowPrivateNetwork = checkBoolean(
+    options.allowPrivateNetwork,
+    'allowPrivateNetwork',
+    error,
+  );
+
+  const origin = compileOrigin(options.origin, credentials, error, warn);
+  const methods = compileList(options.methods, 'methods', credentials, error);
+  for (const method of methods.list ?? []) {
+    if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      error(
+        'methods',
+        `${method} is forbidden by browsers and never needs CORS; remove it`,
+      );
+    } else if (
+      method !== method.toUpperCase() &&
+      DEFAULT_METHODS.includes(method.toUpperCase())
+    ) {
+      warn(
+        'methods',
+        `method names are case-sensitive and browsers send ${method.toUpperCase()}, not ${method}`,
+      );
+    }
+  }
+  const allowedHeaders = compileList(
+    options.allowedHeaders,
+    'allowedHeaders',
+    false,
+    error,
+  );
+  for (const header of allowedHeaders.list ?? []) {
+    const lower = header.toLowerCase();
+    if (lower === 'origin' || lower === 'cookie' || lower.startsWith('sec-')) {
+      warn(
+        'allowedHeaders',
+        `${header} is set by the browser itself and never requested by a page; this entry has no effect`,
+      );
+    }
+  }
+  const exposedHeaders = compileList(
+    options.exposedHeaders,
+    'exposedHeaders',
+    credentials,
+    error,
+  );
+  for (const header of exposedHeaders.list ?? []) {
+    if (
+      header.toLowerCase() === 'set-cookie' ||
+      header.toLowerCase() === 'set-cookie2'
+    ) {
+      warn(
+        'exposedHeaders',
+        `${header} is never readable by a page, whatever the server says; this entry has no effect`,
+      );
+    }
+  }
+  const maxAge = options.maxAge;
+  if (
+    maxAge !== undefined &&
+    !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= MAX_AGE_LIMIT)
+  ) {
+    error(
+      'maxAge',
+      `${String(maxAge)} is not a whole number of seconds from 0 to ${MAX_AGE_LIMIT}; browsers cap it anyway (Chromium at 7200)`,
+    );
+  }
+  const status = options.optionsSuccessStatus ?? 204;
+  if (!(Number.isInteger(status) && status >= 200 && status <= 299)) {
+    error(
+      'optionsSuccessStatus',
+      `${String(status)} is not a 2xx status; browsers fail preflights with any other; use 204 or 200`,
+    );
+  }
+  if (issues.some((issue) => issue.severity === 'error') || !origin) {
+    return { policy: undefined, issues };
+  }
+
+  const methodList = methods.list ?? DEFAULT_METHODS;
+  const varyOrigin = origin.anyOrigin !== '*';
+  const preflightVary = [
+    varyOrigin && 'Origin',
+    methods.any && 'Access-Control-Request-Method',
+    allowedHeaders.list === undefined && 'Access-Control-Request-Headers',
+    allowPrivateNetwork && 'Access-Control-Request-Private-Network',
+  ].filter(Boolean);
+  const policy: CompiledCorsPolicy = {
+    name,
+    anyOrigin: origin.anyOrigin,
+    matcher: origin.matcher,
+    originFunction: origin.originFunction,
+    credentials,
+    methods: methods.any
+      ? undefined
+      : new Set([...SAFELISTED_METHODS, ...methodList]),
+    allowMethods: methodList.join(','),
+    allowedHeaders:
+      allowedHeaders.list &&
+      new Set(allowedHeaders.list.map((h) => h.toLowerCase())),
+    allowHeaders: allowedHeaders.list?.join(','),
+    exposeHeaders: exposedHeaders.any ? '*' : exposedHeaders.list?.join(','),
+    maxAge: maxAge === undefined ? undefined : String(maxAge),
+    allowPrivateNetwork,
+    optionsSuccessStatus: status,
+    vary: varyOrigin ? 'Origin' : undefined,
+    preflightVary:
+      preflightVary.length > 0 ? preflightVary.join(', ') : undefined,
+  };
+  return { policy, issues };
+}
+
+type Report = (field: string, message: string) => void;
+
+function checkBoolean(value: unknown, field: string, error: Report): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean')
+    error(field, `${JSON.stringify(value)} is not true or false`);
+  return value === true;
+}
+
+interface CompiledOrigin {
+  anyOrigin: '*' | true | undefined;
+  matcher: OriginMatcher | undefined;
+  originFunction: CompiledCorsPolicy['originFunction'];
+}
+
+function compileOrigin(
+  origin: CorsPolicyOptions['origin'],
+  credentials: boolean,
+  error: Report,
+  warn: Report,
+): CompiledOrigin | undefined {
+  if (origin === undefined) {
+    error(
+      'origin',
+      `is required: list the origins allowed, e.g. origin: ['https://app.example.com']`,
+    );
+    return undefined;
+  }
+  if (origin === '*' || origin === true) {
+    if (credentials) {
+      error(
+        'origin',
+        `${origin === '*' ? "'*'" : 'true'} with credentials would let every website read your users' data; list the origins that may, e.g. origin: ['https://app.example.com']`,
+      );
+    }
+    return { anyOrigin: origin, matcher: undefined, originFunction: undefined };
+  }
+  if (typeof origin === 'function') {
+    return { anyOrigin: undefined, matcher: undefined, originFunction: origin };
+  }
+  const entries = Array.isArray(origin) ? origin : [origin];
+  if (entries.length === 0)
+    warn('origin', 'the list is empty, so no origin is ever allowed');
+  const patterns: OriginPattern[] = [];
+  for (const entry of entries) {
+    const result = parseOriginEntry(entry);
+    if (result.error !== undefined) {
+      error('origin', result.error);
+    } else {
+      patterns.push(result.pattern);
+      if (result.pattern.kind === 'null' && credentials) {
+        error(
+          'origin',
+          `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
+        );
+      }
+    }
+  }
+  return {
+    anyOrigin: undefined,
+    matcher: new OriginMatcher(patterns),
+    originFunction: undefined,
+  };
+}
+
+interface CompiledList {
+  /** The names, or `undefined` when omitted or `'*'`. */
+  list: string[] | undefined;
+  any: boolean;
+}
+
+function compileList(
+  value: string | string[] | undefined,
+  field: string,
+  credentials: boolean,
+  error: Report,
+): CompiledList {
+  if (value === undefined) return { list: undefined, any: false };
+  if (typeof value !== 'string' && !Array.isArray(value)) {
+    error(
+      field,
+      `${JSON.stringify(value)} is not a string or an array of strings`,
+    );
+    return { list: undefined, any: false };
+  }
+  const items = (Array.isArray(value) ? value : value.split(',')).map((item) =>
+    typeof item === 'string' ? item.trim() : item,
+  );
+  if (items.length > 1 && items.includes('*')) {
+    error(field, `'*' must stand alone: write ${field}: '*'`);
+  }
+  if (items.length === 1 && items[0] === '*') {
+    if (credentials && field !== 'allowedHeaders') {
+      error(
+        field,
+        `'*' is taken literally by browsers when credentials are on; list the names instead`,
+      );
+    }
+    return { list: undefined, any: true };
+  }
+  for (const item of items) {
+    if (typeof item !== 'string' || !isToken(item)) {
+      error(
+        field,
+        `${JSON.stringify(item)} is not a valid name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      );
+    }
+  }
+  return { list: items, any: false };
+}

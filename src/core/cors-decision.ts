@@ -1,0 +1,193 @@
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import type { CorsRequest } from './cors-policy-options.js';
+import { parseRequestHeaders } from './request-headers.js';
+import { parseRequestOrigin } from './request-origin.js';
+import { isToken } from './token.js';
+
+/** What the decision needs to know of a request. */
+export interface CorsInput {
+  /** The raw `Origin` header(s). */
+  origin: string | string[] | undefined;
+  preflight: boolean;
+  /** `Access-Control-Request-Method`, for a preflight. */
+  requestMethod?: string | string[];
+  /** `Access-Control-Request-Headers`, for a preflight. */
+  requestHeaders?: string | string[];
+  /** Whether the preflight has `Access-Control-Request-Private-Network: true`. */
+  privateNetwork?: boolean;
+}
+
+/** The response headers CORS adds, by name. */
+export type CorsHeaders = Record<string, string>;
+
+/** What to answer. */
+export interface CorsDecision {
+  allowed: boolean;
+  /** Why not, when not allowed; for the debug log and `explain()`. */
+  reason?: string;
+  /** For a preflight: the status to answer with. */
+  status?: number;
+  headers: CorsHeaders;
+  /** Names to merge into `Vary`. */
+  vary: string | undefined;
+}
+
+export type OriginVerdict =
+  { allowed: true } | { allowed: false; reason: string };
+
+const ALLOWED: OriginVerdict = { allowed: true };
+const MALFORMED: OriginVerdict = {
+  allowed: false,
+  reason: 'malformed Origin header',
+};
+const NOT_ALLOWED: OriginVerdict = {
+  allowed: false,
+  reason: 'origin not allowed',
+};
+const NO_ORIGIN: OriginVerdict = { allowed: false, reason: 'no Origin header' };
+
+/**
+ * Checks the `Origin` header against the policy. Synchronous unless the policy has an
+ * origin function; a function that throws, rejects or answers anything but `true` denies.
+ */
+export function checkOrigin(
+  policy: CompiledCorsPolicy,
+  origin: string | string[] | undefined,
+  request: () => CorsRequest,
+): OriginVerdict | Promise<OriginVerdict> {
+  if (origin === undefined) return NO_ORIGIN;
+  if (typeof origin !== 'string') return MALFORMED;
+  if (origin === 'null') {
+    return policy.anyOrigin === '*' || policy.matcher?.allowsNull
+      ? ALLOWED
+      : NOT_ALLOWED;
+  }
+  if (!parseRequestOrigin(origin)) return MALFORMED;
+  if (policy.anyOrigin !== undefined) return ALLOWED;
+  if (policy.matcher)
+    return policy.matcher.matches(origin) ? ALLOWED : NOT_ALLOWED;
+  return callOriginFunction(policy, origin, request);
+}
+
+async function callOriginFunction(
+  policy: CompiledCorsPolicy,
+  origin: string,
+  request: () => CorsRequest,
+): Promise<OriginVerdict> {
+  try {
+    return (await policy.originFunction!(origin, request())) === true
+      ? ALLOWED
+      : NOT_ALLOWED;
+  } catch (error) {
+    return {
+      allowed: false,
+      reason: `origin function failed: ${describeError(error)}`,
+    };
+  }
+}
+
+export function describeError(error: unknown): string {
+  return JSON.stringify(error instanceof Error ? error.message : String(error));
+}
+
+/** The headers of an actual (non-preflight) response, once the origin has been checked. */
+export function actualDecision(
+  policy: CompiledCorsPolicy,
+  origin: string | string[] | undefined,
+  verdict: OriginVerdict,
+): CorsDecision {
+  if (!verdict.allowed && policy.anyOrigin !== '*') {
+    return {
+      allowed: false,
+      reason: verdict.reason,
+      headers: {},
+      vary: policy.vary,
+    };
+  }
+  return {
+    allowed: true,
+    headers: allowHeaders(policy, origin as string),
+    vary: policy.vary,
+  };
+}
+
+/** The answer to a preflight, once the origin has been checked. */
+export function preflightDecision(
+  policy: CompiledCorsPolicy,
+  origin: string | string[] | undefined,
+  verdict: OriginVerdict,
+  input: CorsInput,
+): CorsDecision {
+  const vary = policy.preflightVary;
+  const deny = (reason: string): CorsDecision => ({
+    allowed: false,
+    reason,
+    status: 403,
+    headers: {},
+    vary,
+  });
+  if (!verdict.allowed) return deny(verdict.reason);
+  const method = input.requestMethod;
+  if (typeof method !== 'string' || !isToken(method)) {
+    return deny('malformed Access-Control-Request-Method');
+  }
+  if (policy.methods && !policy.methods.has(method)) {
+    return deny(`method ${JSON.stringify(method)} not allowed`);
+  }
+  const rawHeaders = input.requestHeaders;
+  const requested =
+    rawHeaders === undefined
+      ? undefined
+      : typeof rawHeaders === 'string'
+        ? parseRequestHeaders(rawHeaders)
+        : undefined;
+  if (rawHeaders !== undefined && !requested) {
+    return deny('malformed Access-Control-Request-Headers');
+  }
+  if (requested && policy.allowedHeaders) {
+    for (const name of requested.names) {
+      if (!policy.allowedHeaders.has(name))
+        return deny(`header ${JSON.stringify(name)} not allowed`);
+    }
+  }
+  if (input.privateNetwork && !policy.allowPrivateNetwork) {
+    return deny('private network access not allowed');
+  }
+  const headers = allowHeaders(policy, origin as string);
+  headers['access-control-allow-methods'] = policy.methods
+    ? policy.allowMethods
+    : method;
+  const allowedHeaders = policy.allowedHeaders
+    ? policy.allowHeaders
+    : requested?.value;
+  if (allowedHeaders) headers['access-control-allow-headers'] = allowedHeaders;
+  if (policy.maxAge !== undefined)
+    headers['access-control-max-age'] = policy.maxAge;
+  if (input.privateNetwork)
+    headers['access-control-allow-private-network'] = 'true';
+  return { allowed: true, status: policy.optionsSuccessStatus, headers, vary };
+}
+
+function allowHeaders(policy: CompiledCorsPolicy, origin: string): CorsHeaders {
+  const headers: CorsHeaders = {
+    'access-control-allow-origin': policy.anyOrigin === '*' ? '*' : origin,
+  };
+  if (policy.credentials) headers['access-control-allow-credentials'] = 'true';
+  if (policy.exposeHeaders)
+    headers['access-control-expose-headers'] = policy.exposeHeaders;
+  return headers;
+}
+
+/** The whole decision for one request: origin, then the preflight checks. */
+export function decide(
+  policy: CompiledCorsPolicy,
+  input: CorsInput,
+  request: () => CorsRequest,
+): CorsDecision | Promise<CorsDecision> {
+  const verdict = checkOrigin(policy, input.origin, request);
+  const finish = (v: OriginVerdict) =>
+    input.preflight
+      ? preflightDecision(policy, input.origin, v, input)
+      : actualDecision(policy, input.origin, v);
+  return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
+}

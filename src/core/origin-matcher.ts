@@ -1,0 +1,77 @@
+import type { OriginPattern } from './origin-pattern.js';
+import { parseRequestOrigin } from './request-origin.js';
+
+/**
+ * Matches well-formed request origins against a compiled allowlist: a set lookup for exact
+ * origins, one lookup per host label for subdomain patterns, then the RegExps in order.
+ */
+export class OriginMatcher {
+  private readonly exact = new Set<string>();
+  /** Keys `scheme://domain|port`, with port `''`, digits or `*`. */
+  private readonly subdomains = new Set<string>();
+  /** Keys `scheme://host`. */
+  private readonly anyPort = new Set<string>();
+  private readonly regexps: RegExp[] = [];
+  readonly allowsNull: boolean;
+
+  constructor(patterns: readonly OriginPattern[]) {
+    let allowsNull = false;
+    for (const pattern of patterns) {
+      switch (pattern.kind) {
+        case 'exact':
+          this.exact.add(pattern.origin);
+          break;
+        case 'null':
+          allowsNull = true;
+          break;
+        case 'subdomains':
+          this.subdomains.add(
+            `${pattern.scheme}://${pattern.domain}|${pattern.port}`,
+          );
+          break;
+        case 'any-port':
+          this.anyPort.add(`${pattern.scheme}://${pattern.host}`);
+          break;
+        case 'regexp':
+          this.regexps.push(pattern.regexp);
+          break;
+      }
+    }
+    this.allowsNull = allowsNull;
+  }
+
+  /** Whether `origin`, already known to be a serialized origin other than `null`, is allowed. */
+  matches(origin: string): boolean {
+    if (this.exact.has(origin)) return true;
+    if (this.subdomains.size > 0 || this.anyPort.size > 0) {
+      if (this.matchesPattern(origin)) return true;
+    }
+    for (const regexp of this.regexps) {
+      if (regexp.test(origin)) return true;
+    }
+    return false;
+  }
+
+  private matchesPattern(origin: string): boolean {
+    const parts = parseRequestOrigin(origin);
+    if (!parts) return false;
+    const { scheme, host, port } = parts;
+    if (this.anyPort.has(`${scheme}://${host}`)) return true;
+    if (this.subdomains.size === 0) return false;
+    for (
+      let dot = host.indexOf('.');
+      dot !== -1;
+      dot = host.indexOf('.', dot + 1)
+    ) {
+      if (dot === 0) continue;
+      const domain = `${scheme}://${host.slice(dot + 1)}`;
+      if (
+        this.subdomains.has(`${domain}|${port}`) ||
+        this.subdomains.has(`${domain}|*`)
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,23 @@
+export { CorsModule } from './nest/cors.module.js';
+export { CorsPolicy } from './nest/cors-policy.decorator.js';
+export { CorsService } from './nest/cors.service.js';
+export type {
+  CorsExplainRequest,
+  CorsExplanation,
+} from './nest/cors.service.js';
+export type {
+  CorsModuleOptions,
+  CorsPolicyRef,
+  CorsProviderCacheOptions,
+} from './nest/cors-module-options.interface.js';
+export type { CorsPolicyProvider } from './nest/cors-policy-provider.interface.js';
+export type {
+  CorsOrigin,
+  CorsOriginEntry,
+  CorsOriginFunction,
+  CorsPolicyOptions,
+  CorsRequest,
+} from './core/cors-policy-options.js';
+export { CorsConfigurationError } from './core/config-issue.js';
+export type { CorsConfigIssue } from './core/config-issue.js';
+export type { CorsHeaders } from './core/cors-decision.js';

@@ -1,0 +1,15 @@
+import type { HttpServer } from '@nestjs/common';
+import type { CorsHttpBinding } from './cors-http-binding.js';
+import { ExpressCorsBinding } from './express-cors-binding.js';
+
+/** The binding for the application's HTTP adapter, or `undefined` when it is not supported. */
+export function createCorsBinding(
+  adapter: HttpServer,
+): CorsHttpBinding | undefined {
+  switch (adapter.getType()) {
+    case 'express':
+      return new ExpressCorsBinding(adapter.getInstance());
+    default:
+      return undefined;
+  }
+}

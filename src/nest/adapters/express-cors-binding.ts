@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import onHeaders from 'on-headers';
+import type { CorsEngine } from '../cors-engine.js';
+import type { CorsExchange, CorsState } from '../cors-exchange.js';
+import { applyCorsHeaders } from './apply-cors-headers.js';
+import {
+  CORS_STATE,
+  type CorsHttpBinding,
+  type StatefulRequest,
+} from './cors-http-binding.js';
+import {
+  type ExpressRouter,
+  expressRouteLookup,
+} from './express-route-index.js';
+
+type Request = IncomingMessage & StatefulRequest & { originalUrl?: string };
+type Next = (error?: unknown) => void;
+
+interface ExpressApp {
+  use(
+    handler: (req: Request, res: ServerResponse, next: Next) => void,
+  ): unknown;
+  router: ExpressRouter;
+}
+
+/** The name the `cors` package gives its middleware, which `app.enableCors()` mounts. */
+const CORS_PACKAGE_MIDDLEWARE = 'corsMiddleware';
+
+/** Express: a middleware mounted before the body parsers, and `on-headers` for the response. */
+export class ExpressCorsBinding implements CorsHttpBinding {
+  constructor(private readonly app: ExpressApp) {}
+
+  install(engine: CorsEngine): void {
+    this.app.use((req, res, next) => {
+      const state = engine.evaluate(this.exchange(req));
+      if (state instanceof Promise) {
+        state
+          .then((settled) => this.proceed(req, res, next, settled))
+          .catch(next);
+      } else {
+        this.proceed(req, res, next, state);
+      }
+    });
+  }
+
+  private proceed(
+    req: Request,
+    res: ServerResponse,
+    next: Next,
+    state: CorsState | undefined,
+  ): void {
+    if (!state) return next();
+    const { decision } = state;
+    if (state.preflight && decision) {
+      res.statusCode = decision.status!;
+      for (const name in decision.headers)
+        res.setHeader(name, decision.headers[name]);
+      if (decision.vary) res.setHeader('Vary', decision.vary);
+      res.setHeader('Content-Length', '0');
+      res.end();
+      return;
+    }
+    this.track(req, res, state);
+    next();
+  }
+
+  routeLookup(routeOf: Parameters<CorsHttpBinding['routeLookup']>[0]) {
+    return expressRouteLookup(this.app.router, routeOf);
+  }
+
+  exchange(req: unknown): CorsExchange {
+    const request = req as Request;
+    return {
+      method: request.method!,
+      url: request.originalUrl ?? request.url!,
+      headers: request.headers,
+      raw: request,
+    };
+  }
+
+  track(req: unknown, res: unknown, state: CorsState): void {
+    const request = req as Request;
+    const tracked = request[CORS_STATE] !== undefined;
+    request[CORS_STATE] = state;
+    if (tracked) return;
+    onHeaders(res as ServerResponse, function (this: ServerResponse) {
+      const { decision } = request[CORS_STATE]!;
+      if (decision) applyCorsHeaders(this, decision);
+    });
+  }
+
+  hasOwnCors(): boolean {
+    return this.app.router.stack.some(
+      (layer) => layer.name === CORS_PACKAGE_MIDDLEWARE,
+    );
+  }
+}

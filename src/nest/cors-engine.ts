@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type CorsDecision,
+  type CorsInput,
+  decide,
+} from '../core/cors-decision.js';
+import type { CorsRequest } from '../core/cors-policy-options.js';
+import type { CorsExchange, CorsState } from './cors-exchange.js';
+import { CorsPolicyRegistry } from './cors-policy-registry.js';
+import type { CorsRoute } from './cors-route.js';
+import type { PolicySource, ResolvedPolicy } from './policy-source.js';
+
+/** Finds the route a method and path reach, as the adapter's router would. */
+export type RouteLookup = (
+  method: string,
+  path: string,
+) => CorsRoute | undefined;
+
+const noRoute: RouteLookup = () => undefined;
+
+/** Decides, for any adapter, what CORS headers a request gets. */
+@Injectable()
+export class CorsEngine {
+  private readonly logger = new Logger('CorsModule');
+  private lookup: RouteLookup = noRoute;
+
+  constructor(private readonly registry: CorsPolicyRegistry) {}
+
+  setRouteLookup(lookup: RouteLookup): void {
+    this.lookup = lookup;
+  }
+
+  /** The route that `method` on `path` reaches, if a controller serves it. */
+  findRoute(method: string, path: string): CorsRoute | undefined {
+    return this.lookup(method, path);
+  }
+
+  /**
+   * Decides for a request before routing. `undefined`: the request's route has no policy and
+   * the module stays out of it.
+   */
+  evaluate(
+    exchange: CorsExchange,
+  ): CorsState | undefined | Promise<CorsState | undefined> {
+    const { headers } = exchange;
+    const requestMethod = headers['access-control-request-method'];
+    const preflight =
+      exchange.method === 'OPTIONS' &&
+      headers.origin !== undefined &&
+      requestMethod !== undefined;
+    const query = exchange.url.indexOf('?');
+    const path = query === -1 ? exchange.url : exchange.url.slice(0, query);
+    const method = preflight ? String(requestMethod) : exchange.method;
+    const route = this.lookup(method, path);
+    const source = route ? route.source : this.registry.defaultSource;
+    if (!source) return undefined;
+    return this.evaluateFor(route, source, exchange, preflight, method, path);
+  }
+
+  /** Decides for a request whose route is known. */
+  evaluateFor(
+    route: CorsRoute | undefined,
+    source: PolicySource,
+    exchange: CorsExchange,
+    preflight: boolean,
+    method: string,
+    path: string,
+  ): CorsState | undefined | Promise<CorsState | undefined> {
+    const { headers } = exchange;
+    let request: CorsRequest | undefined;
+    const toRequest = () =>
+      (request ??= {
+        origin: typeof headers.origin === 'string' ? headers.origin : undefined,
+        method,
+        path,
+        headers,
+        preflight,
+        raw: exchange.raw,
+      });
+    const input: CorsInput = {
+      origin: headers.origin,
+      preflight,
+      requestMethod: headers['access-control-request-method'],
+      requestHeaders: headers['access-control-request-headers'],
+      privateNetwork:
+        headers['access-control-request-private-network'] === 'true',
+    };
+    const finish = (policy: ResolvedPolicy) =>
+      this.finish(route, source, policy, input, preflight, toRequest);
+    const policy = this.registry.resolve(source, toRequest);
+    return policy instanceof Promise ? policy.then(finish) : finish(policy);
+  }
+
+  private finish(
+    route: CorsRoute | undefined,
+    source: PolicySource,
+    policy: ResolvedPolicy,
+    input: CorsInput,
+    preflight: boolean,
+    toRequest: () => CorsRequest,
+  ): CorsState | undefined | Promise<CorsState | undefined> {
+    if (policy === false) return undefined;
+    const state = (decision: CorsDecision): CorsState => {
+      if (!decision.allowed && input.origin !== undefined)
+        this.logDenial(route, source, input, decision);
+      return { route, source, preflight, decision };
+    };
+    if ('failure' in policy) {
+      return state({
+        allowed: false,
+        reason: policy.failure,
+        status: preflight ? 403 : undefined,
+        headers: {},
+        vary: 'Origin',
+      });
+    }
+    const decision = decide(policy, input, toRequest);
+    return decision instanceof Promise ? decision.then(state) : state(decision);
+  }
+
+  private logDenial(
+    route: CorsRoute | undefined,
+    source: PolicySource,
+    input: CorsInput,
+    decision: CorsDecision,
+  ): void {
+    if (!Logger.isLevelEnabled('debug')) return;
+    this.logger.debug(
+      `CORS ${input.preflight ? 'preflight' : 'request'} denied on ${route?.id ?? '(no route)'} by policy ${JSON.stringify(source.name)}: origin ${JSON.stringify(input.origin)}, ${decision.reason}`,
+    );
+  }
+}

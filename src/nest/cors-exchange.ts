@@ -1,0 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { CorsDecision } from '../core/cors-decision.js';
+import type { CorsRoute } from './cors-route.js';
+import type { PolicySource } from './policy-source.js';
+
+/** One request, as the early hook sees it, whatever the adapter. */
+export interface CorsExchange {
+  method: string;
+  /** The request target: path and query. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The adapter's request object. */
+  raw: unknown;
+}
+
+/** What the module decided for a request that has a policy. */
+export interface CorsState {
+  route: CorsRoute | undefined;
+  source: PolicySource;
+  preflight: boolean;
+  /**
+   * Read when the response headers are written, so the interceptor may still replace it;
+   * `undefined` once it found that the route has no policy after all.
+   */
+  decision: CorsDecision | undefined;
+}

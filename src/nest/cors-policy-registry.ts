@@ -1,0 +1,240 @@
+import { Inject, Injectable, Logger, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
+import { compilePolicy } from '../core/compile-policy.js';
+import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
+import { type CorsConfigIssue } from '../core/config-issue.js';
+import { describeError } from '../core/cors-decision.js';
+import type {
+  CorsPolicyOptions,
+  CorsRequest,
+} from '../core/cors-policy-options.js';
+import { DEFAULT_POLICY } from './cors.constants.js';
+import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
+import type {
+  CorsModuleOptions,
+  CorsPolicyRef,
+} from './cors-module-options.interface.js';
+import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
+import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
+import type { PolicySource, ResolvedPolicy } from './policy-source.js';
+
+const DEFAULT_CACHE_SIZE = 1000;
+
+/**
+ * Turns policy references (names, inline options, provider classes) into policy sources,
+ * compiling each static policy once, and resolves provider policies per request.
+ */
+@Injectable()
+export class CorsPolicyRegistry {
+  private readonly logger = new Logger('CorsModule');
+  private readonly named = new Map<string, PolicySource>();
+  private readonly inline = new WeakMap<object, PolicySource>();
+  /** What each distinct object a provider returned compiled to. */
+  private readonly compiled = new WeakMap<
+    object,
+    CompiledCorsPolicy | { failure: string }
+  >();
+  private readonly cache?: LRUCache<string, CompiledCorsPolicy | false>;
+  /** What is wrong with the configuration, found by `load()` and `forRoute()`. */
+  readonly issues: CorsConfigIssue[] = [];
+  /** The default policy, `undefined` for none. Set by `load()`. */
+  defaultSource: PolicySource | undefined;
+
+  constructor(
+    @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    const cache = options.providerCache;
+    if (cache) {
+      this.cache = new LRUCache({
+        max: cache.max ?? DEFAULT_CACHE_SIZE,
+        ttl: cache.ttl,
+      });
+    }
+  }
+
+  /** Compiles the module's policies. */
+  load(): void {
+    const { policies = {}, providerCache } = this.options;
+    if (
+      providerCache &&
+      !(Number.isInteger(providerCache.ttl) && providerCache.ttl > 0)
+    ) {
+      this.report(
+        'CorsModule',
+        'providerCache.ttl',
+        `${String(providerCache.ttl)} is not a positive whole number of milliseconds`,
+      );
+    }
+    for (const [name, ref] of Object.entries(policies)) {
+      const source = this.sourceOf(name, `policy ${JSON.stringify(name)}`, ref);
+      if (source) this.named.set(name, source);
+    }
+    const ref = this.options.default;
+    this.defaultSource =
+      ref === undefined || ref === false
+        ? undefined
+        : this.refToSource(ref, 'default policy', 'default');
+  }
+
+  /** The source for a route's `@CorsPolicy` metadata (`undefined` metadata: the default). */
+  forRoute(
+    metadata: CorsPolicyMetadata | undefined,
+    routeId: string,
+  ): PolicySource | undefined {
+    if (metadata === undefined) return this.defaultSource;
+    if (metadata === false) return undefined;
+    if (metadata === DEFAULT_POLICY) {
+      if (!this.defaultSource) {
+        this.report(
+          routeId,
+          '@CorsPolicy()',
+          'the module has no default policy; set default in CorsModule.forRoot() or name a policy',
+        );
+      }
+      return this.defaultSource;
+    }
+    return this.refToSource(metadata, routeId, `${routeId} (inline)`);
+  }
+
+  private refToSource(
+    ref: CorsPolicyRef,
+    subject: string,
+    inlineName: string,
+  ): PolicySource | undefined {
+    if (typeof ref === 'string') {
+      const source = this.named.get(ref);
+      if (!source && !(ref in (this.options.policies ?? {}))) {
+        const known = Object.keys(this.options.policies ?? {});
+        this.report(
+          subject,
+          'policy',
+          `no policy is named ${JSON.stringify(ref)}; known policies: ${known.length ? known.join(', ') : 'none'}`,
+        );
+      }
+      return source;
+    }
+    if (typeof ref === 'object' && ref !== null) {
+      const cached = this.inline.get(ref);
+      if (cached) return cached;
+      const source = this.sourceOf(inlineName, subject, ref);
+      if (source) this.inline.set(ref, source);
+      return source;
+    }
+    return this.sourceOf(ref.name, subject, ref);
+  }
+
+  private sourceOf(
+    name: string,
+    subject: string,
+    ref: CorsPolicyOptions | Type<CorsPolicyProvider>,
+  ): PolicySource | undefined {
+    if (typeof ref === 'function') {
+      const provider = this.lookUp(ref, subject);
+      return provider && { kind: 'provider', name: ref.name, provider };
+    }
+    const { policy, issues } = compilePolicy(name, subject, ref);
+    this.issues.push(...issues);
+    return policy && { kind: 'static', name, policy };
+  }
+
+  private lookUp(
+    type: Type<CorsPolicyProvider>,
+    subject: string,
+  ): CorsPolicyProvider | undefined {
+    let provider: CorsPolicyProvider | undefined;
+    try {
+      provider = this.moduleRef.get(type, { strict: false });
+    } catch {
+      this.report(
+        subject,
+        'provider',
+        `${type.name} is not a registered provider; add it to the providers of a module`,
+      );
+      return undefined;
+    }
+    if (typeof provider?.getPolicy !== 'function') {
+      this.report(
+        subject,
+        'provider',
+        `${type.name} has no getPolicy(request) method`,
+      );
+      return undefined;
+    }
+    return provider;
+  }
+
+  private report(subject: string, field: string, message: string): void {
+    this.issues.push({ severity: 'error', subject, field, message });
+  }
+
+  /** The policy of `source` for one request; asks the provider when it is one. */
+  resolve(
+    source: PolicySource,
+    request: () => CorsRequest,
+  ): ResolvedPolicy | Promise<ResolvedPolicy> {
+    if (source.kind === 'static') return source.policy;
+    const { provider, name } = source;
+    let key: string | undefined;
+    try {
+      key = this.cache && provider.cacheKey?.(request());
+      const hit =
+        key === undefined ? undefined : this.cache!.get(`${name}\u0000${key}`);
+      if (hit !== undefined) return hit;
+      const answer = provider.getPolicy(request());
+      return answer instanceof Promise
+        ? answer.then(
+            (value) => this.accept(name, key, value),
+            (error: unknown) => this.fail(name, error),
+          )
+        : this.accept(name, key, answer);
+    } catch (error) {
+      return this.fail(name, error);
+    }
+  }
+
+  private accept(
+    name: string,
+    key: string | undefined,
+    answer: CorsPolicyOptions | false,
+  ): ResolvedPolicy {
+    let policy: CompiledCorsPolicy | false;
+    if (answer !== false && (typeof answer !== 'object' || answer === null)) {
+      return this.fail(
+        name,
+        new Error(
+          `getPolicy() returned ${String(answer)}, neither a policy nor false`,
+        ),
+      );
+    }
+    if (answer === false) {
+      policy = false;
+    } else {
+      let compiled = this.compiled.get(answer);
+      if (!compiled) {
+        const result = compilePolicy(name, `provider ${name}`, answer);
+        const errors = result.issues.filter(
+          (issue) => issue.severity === 'error',
+        );
+        compiled = result.policy ?? {
+          failure: `returned an invalid policy: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        };
+        if ('failure' in compiled)
+          this.logger.error(`CORS provider ${name} ${compiled.failure}`);
+        this.compiled.set(answer, compiled);
+      }
+      if ('failure' in compiled) return compiled;
+      policy = compiled;
+    }
+    if (key !== undefined) this.cache!.set(`${name}\u0000${key}`, policy);
+    return policy;
+  }
+
+  private fail(name: string, error: unknown): ResolvedPolicy {
+    this.logger.error(
+      `CORS provider ${name} failed, so the request is denied: ${describeError(error)}`,
+    );
+    return { failure: 'provider failed' };
+  }
+}

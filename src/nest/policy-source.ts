@@ -1,0 +1,15 @@
+import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
+import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
+
+/** Where a route's policy comes from: fixed at bootstrap, or asked of a provider per request. */
+export type PolicySource =
+  | { kind: 'static'; name: string; policy: CompiledCorsPolicy }
+  | { kind: 'provider'; name: string; provider: CorsPolicyProvider };
+
+/** A provider that threw, rejected or returned an invalid policy: the request is denied. */
+export interface PolicyFailure {
+  failure: string;
+}
+
+/** A policy for one request: compiled, `false` for no CORS, or a failure. */
+export type ResolvedPolicy = CompiledCorsPolicy | false | PolicyFailure;
