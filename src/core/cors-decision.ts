@@ -106,7 +106,7 @@ export function actualDecision(
   }
   return {
     allowed: true,
-    headers: allowHeaders(policy, origin as string),
+    headers: allowHeaders(policy, origin as string, true),
     vary: policy.vary,
   };
 }
@@ -153,7 +153,7 @@ export function preflightDecision(
   if (input.privateNetwork && !policy.allowPrivateNetwork) {
     return deny('private network access not allowed');
   }
-  const headers = allowHeaders(policy, origin as string);
+  const headers = allowHeaders(policy, origin as string, false);
   headers['access-control-allow-methods'] = policy.methods
     ? policy.allowMethods
     : method;
@@ -168,12 +168,16 @@ export function preflightDecision(
   return { allowed: true, status: policy.optionsSuccessStatus, headers, vary };
 }
 
-function allowHeaders(policy: CompiledCorsPolicy, origin: string): CorsHeaders {
+function allowHeaders(
+  policy: CompiledCorsPolicy,
+  origin: string,
+  expose: boolean,
+): CorsHeaders {
   const headers: CorsHeaders = {
     'access-control-allow-origin': policy.anyOrigin === '*' ? '*' : origin,
   };
   if (policy.credentials) headers['access-control-allow-credentials'] = 'true';
-  if (policy.exposeHeaders)
+  if (expose && policy.exposeHeaders)
     headers['access-control-expose-headers'] = policy.exposeHeaders;
   return headers;
 }

@@ -1,0 +1,140 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import {
+  APP_ORIGIN,
+  PARTNER_ORIGIN,
+  createTestApp,
+} from '../fixtures/test-app.js';
+import { preflight } from '../support/cors-requests.js';
+
+describe('2. which policy applies', () => {
+  let app: INestApplication;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.close());
+  const get = (path: string, origin: string) =>
+    request(app.getHttpServer()).get(path).set('Origin', origin);
+
+  it('uses the module default for an undecorated controller', async () => {
+    expect(
+      (await get('/api/hello', PARTNER_ORIGIN)).headers[
+        'access-control-allow-origin'
+      ],
+    ).toBeUndefined();
+    expect(
+      (await get('/api/hello', APP_ORIGIN)).headers[
+        'access-control-allow-origin'
+      ],
+    ).toBe(APP_ORIGIN);
+  });
+
+  it("uses the controller's named policy", async () => {
+    const res = await get('/api/partners', PARTNER_ORIGIN);
+    expect(res.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it("lets a handler's policy beat its controller's, for the preflight of a DELETE too", async () => {
+    const partner = await preflight(
+      app,
+      '/api/partners/7',
+      PARTNER_ORIGIN,
+      'DELETE',
+    );
+    expect(partner.status).toBe(403);
+    const appOrigin = await preflight(
+      app,
+      '/api/partners/7',
+      APP_ORIGIN,
+      'DELETE',
+    );
+    expect(appOrigin.status).toBe(204);
+    expect(appOrigin.headers['access-control-allow-methods']).toBe('DELETE');
+  });
+
+  it('picks the handler the preflight path plus requested method would reach, not OPTIONS', async () => {
+    const getPreflight = await preflight(
+      app,
+      '/api/partners',
+      PARTNER_ORIGIN,
+      'GET',
+    );
+    expect(getPreflight.status).toBe(204);
+    expect(getPreflight.headers['access-control-allow-origin']).toBe(
+      PARTNER_ORIGIN,
+    );
+    const noGetHere = await preflight(
+      app,
+      '/api/partners/7',
+      PARTNER_ORIGIN,
+      'GET',
+    );
+    expect(noGetHere.status).toBe(403);
+  });
+
+  it('disables CORS where @CorsPolicy(false) is set, even under a controller policy', async () => {
+    const res = await get('/api/partners/closed', PARTNER_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers.vary).toBeUndefined();
+    const pre = await preflight(
+      app,
+      '/api/partners/closed',
+      PARTNER_ORIGIN,
+      'GET',
+    );
+    expect(pre.status).toBe(404);
+  });
+
+  it('resolves the global prefix exclusion, URI versioning and RouterModule paths as Nest routes them', async () => {
+    expect(
+      (await get('/health', APP_ORIGIN)).headers['access-control-allow-origin'],
+    ).toBe(APP_ORIGIN);
+    const versioned = await get('/api/v2/versioned', PARTNER_ORIGIN);
+    expect(versioned.status).toBe(200);
+    expect(versioned.headers['access-control-allow-origin']).toBe(
+      PARTNER_ORIGIN,
+    );
+    const admin = await get(
+      '/api/admin/reports/q3',
+      'https://finance.example.com',
+    );
+    expect(admin.status).toBe(200);
+    expect(admin.headers['access-control-allow-origin']).toBe(
+      'https://finance.example.com',
+    );
+    expect(admin.headers['access-control-expose-headers']).toBe('X-Report');
+  });
+
+  it('matches route parameters, case-insensitive paths and a trailing slash as Express does', async () => {
+    expect(
+      (await get('/api/ADMIN/Reports/q3/', 'https://finance.example.com'))
+        .headers['access-control-allow-origin'],
+    ).toBe('https://finance.example.com');
+    expect(
+      (await get('/api/admin/reports/q3/extra', 'https://finance.example.com'))
+        .status,
+    ).toBe(404);
+  });
+
+  it('uses the first registered route when a static and a parametric path both match', async () => {
+    const res = await get('/api/hello/users/me', APP_ORIGIN);
+    expect(res.text).toBe('me');
+    expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+  });
+
+  it('uses the default policy for a request that reaches no handler', async () => {
+    const res = await get('/api/nowhere', APP_ORIGIN);
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+    const wrongMethod = await preflight(
+      app,
+      '/api/partners',
+      APP_ORIGIN,
+      'PUT',
+    );
+    expect(wrongMethod.status).toBe(204);
+    expect(wrongMethod.headers['access-control-allow-methods']).toBe(
+      'GET,HEAD,PUT,PATCH,POST,DELETE',
+    );
+  });
+});
