@@ -1,0 +1,49 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { APP_ORIGIN, EVIL_ORIGIN, createTestApp } from '../fixtures/test-app.js';
+
+describe('5. Vary', () => {
+  let app: INestApplication;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.close());
+
+  it('carries Vary: Origin whether the origin is allowed, denied or absent', async () => {
+    for (const origin of [APP_ORIGIN, EVIL_ORIGIN, undefined]) {
+      const req = request(app.getHttpServer()).get('/api/hello');
+      const res = await (origin ? req.set('Origin', origin) : req);
+      expect(res.headers.vary).toBe('Origin');
+    }
+  });
+
+  it('keeps values a handler sets later with @Header(), each once', async () => {
+    const res = await request(app.getHttpServer())
+      .put('/api/hello')
+      .set('Origin', APP_ORIGIN)
+      .send({});
+    expect(res.headers.vary).toBe('Accept-Encoding, Origin');
+  });
+
+  it('never loses Vary: *', async () => {
+    const res = await request(app.getHttpServer()).get('/api/hello/vary-star').set('Origin', APP_ORIGIN);
+    expect(res.headers.vary).toBe('*');
+    expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+  });
+
+  it("never copies the request's own Vary header", async () => {
+    const res = await request(app.getHttpServer())
+      .get('/api/hello')
+      .set('Origin', APP_ORIGIN)
+      .set('Vary', 'Cookie');
+    expect(res.headers.vary).toBe('Origin');
+  });
+
+  it('varies preflights on the request headers and method where it reflects them', async () => {
+    const res = await request(app.getHttpServer())
+      .options('/api/public')
+      .set('Origin', APP_ORIGIN)
+      .set('Access-Control-Request-Method', 'PROPFIND');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-methods']).toBe('PROPFIND');
+    expect(res.headers.vary).toBe('Access-Control-Request-Method, Access-Control-Request-Headers');
+  });
+});
