@@ -20,18 +20,34 @@ describe('6. every response carries the headers', () => {
     ['a thrown HttpException', () => server().get('/api/hello/throws'), 418],
     ['an unexpected error', () => server().get('/api/hello/crash'), 500],
     ['a guard rejection', () => server().get('/api/private'), 401],
-    ['a throttler-style 429 from an APP_GUARD', () => server().get('/api/hello').set('X-Flood', '1'), 429],
+    [
+      'a throttler-style 429 from an APP_GUARD',
+      () => server().get('/api/hello').set('X-Flood', '1'),
+      429,
+    ],
     ['a pipe failure', () => server().get('/api/hello/items/abc'), 400],
     ['an unknown route', () => server().get('/api/missing/route'), 404],
-    ['an unknown route outside the prefix', () => server().get('/missing'), 404],
+    [
+      'an unknown route outside the prefix',
+      () => server().get('/missing'),
+      404,
+    ],
     [
       'malformed JSON',
-      () => server().put('/api/hello').set('Content-Type', 'application/json').send('{"a":'),
+      () =>
+        server()
+          .put('/api/hello')
+          .set('Content-Type', 'application/json')
+          .send('{"a":'),
       400,
     ],
     [
       'a body over the limit',
-      () => server().put('/api/hello').set('Content-Type', 'application/json').send({ big: 'x'.repeat(4096) }),
+      () =>
+        server()
+          .put('/api/hello')
+          .set('Content-Type', 'application/json')
+          .send({ big: 'x'.repeat(4096) }),
       413,
     ],
     ['a StreamableFile', () => server().get('/api/hello/file'), 200],
@@ -44,9 +60,12 @@ describe('6. every response carries the headers', () => {
   });
 
   it('sends a single Access-Control-Allow-Origin line even when a handler sets one too', async () => {
-    const res = await server().get('/api/hello/exposed').set('Origin', APP_ORIGIN);
+    const res = await server()
+      .get('/api/hello/exposed')
+      .set('Origin', APP_ORIGIN);
     const lines = res.res.rawHeaders.filter(
-      (_, i, raw) => i % 2 === 0 && raw[i].toLowerCase() === 'access-control-allow-origin',
+      (_, i, raw) =>
+        i % 2 === 0 && raw[i].toLowerCase() === 'access-control-allow-origin',
     );
     expect(lines).toHaveLength(1);
   });

@@ -1,6 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { APP_ORIGIN, EVIL_ORIGIN, createTestApp } from '../fixtures/test-app.js';
+import {
+  APP_ORIGIN,
+  EVIL_ORIGIN,
+  createTestApp,
+} from '../fixtures/test-app.js';
 
 describe('5. Vary', () => {
   let app: INestApplication;
@@ -24,7 +28,9 @@ describe('5. Vary', () => {
   });
 
   it('never loses Vary: *', async () => {
-    const res = await request(app.getHttpServer()).get('/api/hello/vary-star').set('Origin', APP_ORIGIN);
+    const res = await request(app.getHttpServer())
+      .get('/api/hello/vary-star')
+      .set('Origin', APP_ORIGIN);
     expect(res.headers.vary).toBe('*');
     expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
   });
@@ -44,6 +50,8 @@ describe('5. Vary', () => {
       .set('Access-Control-Request-Method', 'PROPFIND');
     expect(res.status).toBe(204);
     expect(res.headers['access-control-allow-methods']).toBe('PROPFIND');
-    expect(res.headers.vary).toBe('Access-Control-Request-Method, Access-Control-Request-Headers');
+    expect(res.headers.vary).toBe(
+      'Access-Control-Request-Method, Access-Control-Request-Headers',
+    );
   });
 });

@@ -1,0 +1,352 @@
+import { compilePolicy, type CompileResult } from './compile-policy.js';
+import type { CompiledCorsPolicy } from './compiled-policy.js';
+import {
+  type CorsConfigIssue,
+  CorsConfigurationError,
+  formatIssue,
+} from './config-issue.js';
+import type { CorsPolicyOptions } from './cors-policy-options.js';
+
+const SUBJECT = 'policy "test"';
+const APP = 'https://app.example.com';
+
+/** Compiles options that may not type-check, as a JavaScript user could write them. */
+const compile = (options: Record<string, unknown>): CompileResult =>
+  compilePolicy('test', SUBJECT, options as unknown as CorsPolicyOptions);
+
+function compiled(options: Record<string, unknown>): CompiledCorsPolicy {
+  const { policy, issues } = compile(options);
+  if (!policy) throw new Error(issues.map(formatIssue).join('\n'));
+  return policy;
+}
+
+const ofSeverity = (result: CompileResult, severity: 'error' | 'warning') =>
+  result.issues.filter((issue) => issue.severity === severity);
+
+/** Asserts that `options` fail with exactly one error, on `field`, matching `message`. */
+function expectOneError(
+  options: Record<string, unknown>,
+  field: string,
+  message: RegExp,
+) {
+  const result = compile(options);
+  expect(result.policy).toBeUndefined();
+  const errors = ofSeverity(result, 'error');
+  expect(errors).toEqual([
+    { severity: 'error', subject: SUBJECT, field, message: expect.any(String) },
+  ]);
+  expect(errors[0].message).toMatch(message);
+}
+
+describe('compilePolicy', () => {
+  describe('defaults', () => {
+    const policy = compiled({ origin: [APP] });
+
+    it('compiles an origin list with no issue', () => {
+      expect(compile({ origin: [APP] }).issues).toEqual([]);
+      expect(policy.name).toBe('test');
+      expect(policy.anyOrigin).toBeUndefined();
+      expect(policy.matcher?.matches(APP)).toBe(true);
+      expect(policy.originFunction).toBeUndefined();
+    });
+
+    it('uses the default methods, with GET, HEAD and POST always allowed', () => {
+      expect(policy.allowMethods).toBe('GET,HEAD,PUT,PATCH,POST,DELETE');
+      expect([...(policy.methods ?? [])].sort()).toEqual([
+        'DELETE',
+        'GET',
+        'HEAD',
+        'PATCH',
+        'POST',
+        'PUT',
+      ]);
+    });
+
+    it('has no credentials, max age, headers lists or private network', () => {
+      expect(policy.credentials).toBe(false);
+      expect(policy.maxAge).toBeUndefined();
+      expect(policy.allowedHeaders).toBeUndefined();
+      expect(policy.allowHeaders).toBeUndefined();
+      expect(policy.exposeHeaders).toBeUndefined();
+      expect(policy.allowPrivateNetwork).toBe(false);
+    });
+
+    it('answers preflights with 204 and varies on what it reflects', () => {
+      expect(policy.optionsSuccessStatus).toBe(204);
+      expect(policy.vary).toBe('Origin');
+      expect(policy.preflightVary).toBe(
+        'Origin, Access-Control-Request-Headers',
+      );
+    });
+  });
+
+  describe('compiled values', () => {
+    it('joins configured lists and keeps GET, HEAD and POST allowed', () => {
+      const policy = compiled({
+        origin: APP,
+        methods: 'PUT, DELETE',
+        allowedHeaders: ['Content-Type', 'X-Api-Key'],
+        exposedHeaders: 'X-Request-Id,X-Total',
+        credentials: true,
+        maxAge: 600,
+        allowPrivateNetwork: true,
+        optionsSuccessStatus: 200,
+      });
+      expect(policy).toMatchObject({
+        credentials: true,
+        allowMethods: 'PUT,DELETE',
+        allowHeaders: 'Content-Type,X-Api-Key',
+        exposeHeaders: 'X-Request-Id,X-Total',
+        maxAge: '600',
+        allowPrivateNetwork: true,
+        optionsSuccessStatus: 200,
+        vary: 'Origin',
+        preflightVary: 'Origin, Access-Control-Request-Private-Network',
+      });
+      expect([...(policy.methods ?? [])].sort()).toEqual([
+        'DELETE',
+        'GET',
+        'HEAD',
+        'POST',
+        'PUT',
+      ]);
+      expect([...(policy.allowedHeaders ?? [])]).toEqual([
+        'content-type',
+        'x-api-key',
+      ]);
+    });
+
+    it("answers '*' without Vary on actual responses", () => {
+      const policy = compiled({ origin: '*', exposedHeaders: '*' });
+      expect(policy.anyOrigin).toBe('*');
+      expect(policy.exposeHeaders).toBe('*');
+      expect(policy.vary).toBeUndefined();
+      expect(policy.preflightVary).toBe('Access-Control-Request-Headers');
+    });
+
+    it("varies preflights on the method with methods '*'", () => {
+      const policy = compiled({
+        origin: true,
+        methods: '*',
+        allowedHeaders: [],
+      });
+      expect(policy.anyOrigin).toBe(true);
+      expect(policy.methods).toBeUndefined();
+      expect(policy.vary).toBe('Origin');
+      expect(policy.preflightVary).toBe(
+        'Origin, Access-Control-Request-Method',
+      );
+    });
+
+    it('keeps an origin function', () => {
+      const originFunction = () => true;
+      const policy = compiled({ origin: originFunction });
+      expect(policy.originFunction).toBe(originFunction);
+      expect(policy.matcher).toBeUndefined();
+      expect(policy.vary).toBe('Origin');
+    });
+
+    it('accepts maxAge 0 and 86400', () => {
+      expect(compiled({ origin: APP, maxAge: 0 }).maxAge).toBe('0');
+      expect(compiled({ origin: APP, maxAge: 86400 }).maxAge).toBe('86400');
+    });
+  });
+
+  describe('errors, each naming its field', () => {
+    it.each([
+      [{ origin: '*', credentials: true }, 'origin', /^'\*' with credentials/],
+      [{ origin: true, credentials: true }, 'origin', /^true with credentials/],
+      [
+        { origin: [APP, 'null'], credentials: true },
+        'origin',
+        /^'null' with credentials/,
+      ],
+      [{ origin: [APP, '*'] }, 'origin', /cannot be one entry of a list/],
+      [
+        { origin: ['https://app.example.com/'] },
+        'origin',
+        /did you mean "https:\/\/app\.example\.com"/,
+      ],
+      [{ origin: APP, methods: ['GE T'] }, 'methods', /"GE T" is not a valid name/],
+      [{ origin: APP, methods: ['GET\r\n'] }, 'methods', /is not a valid name/],
+      [
+        { origin: APP, methods: ['GET\r\nX-Injected: 1'] },
+        'methods',
+        /is not a valid name/,
+      ],
+      [{ origin: APP, methods: ['CONNECT'] }, 'methods', /^CONNECT is forbidden/],
+      [{ origin: APP, methods: 'TRACE' }, 'methods', /^TRACE is forbidden/],
+      [{ origin: APP, methods: ['track'] }, 'methods', /^track is forbidden/],
+      [
+        { origin: APP, methods: '*', credentials: true },
+        'methods',
+        /'\*' is taken literally/,
+      ],
+      [{ origin: APP, methods: ['*', 'GET'] }, 'methods', /must stand alone/],
+      [
+        { origin: APP, exposedHeaders: '*', credentials: true },
+        'exposedHeaders',
+        /'\*' is taken literally/,
+      ],
+      [
+        { origin: APP, allowedHeaders: ['x-a', 'x b'] },
+        'allowedHeaders',
+        /"x b" is not a valid name/,
+      ],
+      [{ origin: APP, maxAge: -1 }, 'maxAge', /^-1 is not a whole number/],
+      [{ origin: APP, maxAge: 1.5 }, 'maxAge', /^1\.5 is not a whole number/],
+      [{ origin: APP, maxAge: 86401 }, 'maxAge', /^86401 is not .* 0 to 86400/],
+      [
+        { origin: APP, optionsSuccessStatus: 404 },
+        'optionsSuccessStatus',
+        /^404 is not a 2xx status/,
+      ],
+      [{ origin: APP, credentials: 'yes' }, 'credentials', /"yes" is not true or false/],
+      [
+        { origin: APP, allowPrivateNetwork: 1 },
+        'allowPrivateNetwork',
+        /^1 is not true or false/,
+      ],
+      [{ origin: APP, maxage: 600 }, 'maxage', /^unknown option; the options are origin, /],
+      [{ methods: ['GET'] }, 'origin', /^is required/],
+    ])('%j → %s', (options, field, message) => {
+      expectOneError(options, field, message);
+    });
+
+    it('refuses a policy that is not an object', () => {
+      for (const options of [null, 'https://a.com', [APP]]) {
+        const result = compilePolicy(
+          'test',
+          SUBJECT,
+          options as unknown as CorsPolicyOptions,
+        );
+        expect(result.policy).toBeUndefined();
+        expect(result.issues).toEqual([
+          {
+            severity: 'error',
+            subject: SUBJECT,
+            field: 'policy',
+            message: expect.stringMatching(/^a policy is an object/),
+          },
+        ]);
+      }
+    });
+
+    it('reports every problem at once', () => {
+      const result = compile({
+        origin: ['https://a.com/', 'null'],
+        credentials: true,
+        methods: ['PUT', 'TRACE'],
+        maxAge: -5,
+        optionsSuccessStatus: 500,
+        exposedHeaders: '*',
+        unknownOption: true,
+      });
+      expect(result.policy).toBeUndefined();
+      expect(result.issues.map((issue) => [issue.severity, issue.field])).toEqual(
+        [
+          ['error', 'unknownOption'],
+          ['error', 'origin'],
+          ['error', 'origin'],
+          ['error', 'methods'],
+          ['error', 'exposedHeaders'],
+          ['error', 'maxAge'],
+          ['error', 'optionsSuccessStatus'],
+        ],
+      );
+    });
+
+    it('reports three problems as three errors', () => {
+      const result = compile({ origin: '*', credentials: true, maxAge: 1.5, methods: 'G@T' });
+      expect(result.policy).toBeUndefined();
+      expect(ofSeverity(result, 'error').map((issue) => issue.field)).toEqual([
+        'origin',
+        'methods',
+        'maxAge',
+      ]);
+    });
+
+    it('keeps warnings next to errors, and still compiles nothing', () => {
+      const result = compile({
+        origin: APP,
+        allowedHeaders: ['Cookie'],
+        maxAge: 86401,
+      });
+      expect(result.policy).toBeUndefined();
+      expect(result.issues.map((issue) => issue.severity)).toEqual([
+        'warning',
+        'error',
+      ]);
+    });
+  });
+
+  describe('warnings, with the policy still compiled', () => {
+    it.each([
+      [{ allowedHeaders: ['Content-Type', 'Origin'] }, 'allowedHeaders', /^Origin is set by the browser/],
+      [{ allowedHeaders: 'Cookie' }, 'allowedHeaders', /^Cookie is set by the browser/],
+      [{ allowedHeaders: ['Sec-Fetch-Mode'] }, 'allowedHeaders', /^Sec-Fetch-Mode is set by the browser/],
+      [{ exposedHeaders: ['Set-Cookie'] }, 'exposedHeaders', /^Set-Cookie is never readable/],
+      [{ methods: ['get'] }, 'methods', /browsers send GET, not get/],
+    ])('%j → %s', (options, field, message) => {
+      const result = compile({ origin: APP, ...options });
+      expect(result.policy).toBeDefined();
+      expect(result.issues).toEqual([
+        {
+          severity: 'warning',
+          subject: SUBJECT,
+          field,
+          message: expect.stringMatching(message),
+        },
+      ]);
+    });
+
+    it('warns about an empty origin list, which allows nothing', () => {
+      const result = compile({ origin: [] });
+      expect(result.policy?.matcher?.matches(APP)).toBe(false);
+      expect(result.issues).toEqual([
+        {
+          severity: 'warning',
+          subject: SUBJECT,
+          field: 'origin',
+          message: 'the list is empty, so no origin is ever allowed',
+        },
+      ]);
+    });
+  });
+});
+
+describe('CorsConfigurationError', () => {
+  const issues: CorsConfigIssue[] = [
+    { severity: 'error', subject: 'policy "a"', field: 'origin', message: 'bad origin' },
+    { severity: 'error', subject: 'AppController#hello', field: 'maxAge', message: 'too long' },
+  ];
+
+  it('lists every issue as `subject › field: message`', () => {
+    const error = new CorsConfigurationError(issues);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('CorsConfigurationError');
+    expect(error.issues).toBe(issues);
+    expect(error.message).toBe(
+      'Invalid CORS configuration (2 errors):\n' +
+        '  - policy "a" › origin: bad origin\n' +
+        '  - AppController#hello › maxAge: too long',
+    );
+  });
+
+  it('says "1 error" for one issue', () => {
+    expect(new CorsConfigurationError(issues.slice(0, 1)).message).toBe(
+      'Invalid CORS configuration (1 error):\n  - policy "a" › origin: bad origin',
+    );
+  });
+
+  it('formats the issues of a real compilation', () => {
+    const { issues: found } = compile({ origin: APP, maxAge: -1, methods: 'TRACE' });
+    const lines = new CorsConfigurationError(found).message.split('\n');
+    expect(lines).toEqual([
+      'Invalid CORS configuration (2 errors):',
+      `  - ${SUBJECT} › methods: ${found[0].message}`,
+      `  - ${SUBJECT} › maxAge: ${found[1].message}`,
+    ]);
+    expect(lines[1]).toMatch(/^ {2}- policy "test" › methods: TRACE is forbidden/);
+  });
+});
