@@ -167,14 +167,22 @@ describe('compilePolicy', () => {
         'origin',
         /did you mean "https:\/\/app\.example\.com"/,
       ],
-      [{ origin: APP, methods: ['GE T'] }, 'methods', /"GE T" is not a valid name/],
+      [
+        { origin: APP, methods: ['GE T'] },
+        'methods',
+        /"GE T" is not a valid name/,
+      ],
       [{ origin: APP, methods: ['GET\r\n'] }, 'methods', /is not a valid name/],
       [
         { origin: APP, methods: ['GET\r\nX-Injected: 1'] },
         'methods',
         /is not a valid name/,
       ],
-      [{ origin: APP, methods: ['CONNECT'] }, 'methods', /^CONNECT is forbidden/],
+      [
+        { origin: APP, methods: ['CONNECT'] },
+        'methods',
+        /^CONNECT is forbidden/,
+      ],
       [{ origin: APP, methods: 'TRACE' }, 'methods', /^TRACE is forbidden/],
       [{ origin: APP, methods: ['track'] }, 'methods', /^track is forbidden/],
       [
@@ -201,13 +209,21 @@ describe('compilePolicy', () => {
         'optionsSuccessStatus',
         /^404 is not a 2xx status/,
       ],
-      [{ origin: APP, credentials: 'yes' }, 'credentials', /"yes" is not true or false/],
+      [
+        { origin: APP, credentials: 'yes' },
+        'credentials',
+        /"yes" is not true or false/,
+      ],
       [
         { origin: APP, allowPrivateNetwork: 1 },
         'allowPrivateNetwork',
         /^1 is not true or false/,
       ],
-      [{ origin: APP, maxage: 600 }, 'maxage', /^unknown option; the options are origin, /],
+      [
+        { origin: APP, maxage: 600 },
+        'maxage',
+        /^unknown option; the options are origin, /,
+      ],
       [{ methods: ['GET'] }, 'origin', /^is required/],
     ])('%j → %s', (options, field, message) => {
       expectOneError(options, field, message);
@@ -243,21 +259,26 @@ describe('compilePolicy', () => {
         unknownOption: true,
       });
       expect(result.policy).toBeUndefined();
-      expect(result.issues.map((issue) => [issue.severity, issue.field])).toEqual(
-        [
-          ['error', 'unknownOption'],
-          ['error', 'origin'],
-          ['error', 'origin'],
-          ['error', 'methods'],
-          ['error', 'exposedHeaders'],
-          ['error', 'maxAge'],
-          ['error', 'optionsSuccessStatus'],
-        ],
-      );
+      expect(
+        result.issues.map((issue) => [issue.severity, issue.field]),
+      ).toEqual([
+        ['error', 'unknownOption'],
+        ['error', 'origin'],
+        ['error', 'origin'],
+        ['error', 'methods'],
+        ['error', 'exposedHeaders'],
+        ['error', 'maxAge'],
+        ['error', 'optionsSuccessStatus'],
+      ]);
     });
 
     it('reports three problems as three errors', () => {
-      const result = compile({ origin: '*', credentials: true, maxAge: 1.5, methods: 'G@T' });
+      const result = compile({
+        origin: '*',
+        credentials: true,
+        maxAge: 1.5,
+        methods: 'G@T',
+      });
       expect(result.policy).toBeUndefined();
       expect(ofSeverity(result, 'error').map((issue) => issue.field)).toEqual([
         'origin',
@@ -282,10 +303,26 @@ describe('compilePolicy', () => {
 
   describe('warnings, with the policy still compiled', () => {
     it.each([
-      [{ allowedHeaders: ['Content-Type', 'Origin'] }, 'allowedHeaders', /^Origin is set by the browser/],
-      [{ allowedHeaders: 'Cookie' }, 'allowedHeaders', /^Cookie is set by the browser/],
-      [{ allowedHeaders: ['Sec-Fetch-Mode'] }, 'allowedHeaders', /^Sec-Fetch-Mode is set by the browser/],
-      [{ exposedHeaders: ['Set-Cookie'] }, 'exposedHeaders', /^Set-Cookie is never readable/],
+      [
+        { allowedHeaders: ['Content-Type', 'Origin'] },
+        'allowedHeaders',
+        /^Origin is set by the browser/,
+      ],
+      [
+        { allowedHeaders: 'Cookie' },
+        'allowedHeaders',
+        /^Cookie is set by the browser/,
+      ],
+      [
+        { allowedHeaders: ['Sec-Fetch-Mode'] },
+        'allowedHeaders',
+        /^Sec-Fetch-Mode is set by the browser/,
+      ],
+      [
+        { exposedHeaders: ['Set-Cookie'] },
+        'exposedHeaders',
+        /^Set-Cookie is never readable/,
+      ],
       [{ methods: ['get'] }, 'methods', /browsers send GET, not get/],
     ])('%j → %s', (options, field, message) => {
       const result = compile({ origin: APP, ...options });
@@ -317,8 +354,18 @@ describe('compilePolicy', () => {
 
 describe('CorsConfigurationError', () => {
   const issues: CorsConfigIssue[] = [
-    { severity: 'error', subject: 'policy "a"', field: 'origin', message: 'bad origin' },
-    { severity: 'error', subject: 'AppController#hello', field: 'maxAge', message: 'too long' },
+    {
+      severity: 'error',
+      subject: 'policy "a"',
+      field: 'origin',
+      message: 'bad origin',
+    },
+    {
+      severity: 'error',
+      subject: 'AppController#hello',
+      field: 'maxAge',
+      message: 'too long',
+    },
   ];
 
   it('lists every issue as `subject › field: message`', () => {
@@ -340,13 +387,19 @@ describe('CorsConfigurationError', () => {
   });
 
   it('formats the issues of a real compilation', () => {
-    const { issues: found } = compile({ origin: APP, maxAge: -1, methods: 'TRACE' });
+    const { issues: found } = compile({
+      origin: APP,
+      maxAge: -1,
+      methods: 'TRACE',
+    });
     const lines = new CorsConfigurationError(found).message.split('\n');
     expect(lines).toEqual([
       'Invalid CORS configuration (2 errors):',
       `  - ${SUBJECT} › methods: ${found[0].message}`,
       `  - ${SUBJECT} › maxAge: ${found[1].message}`,
     ]);
-    expect(lines[1]).toMatch(/^ {2}- policy "test" › methods: TRACE is forbidden/);
+    expect(lines[1]).toMatch(
+      /^ {2}- policy "test" › methods: TRACE is forbidden/,
+    );
   });
 });

@@ -20,7 +20,10 @@ const allowed = (matcher: OriginMatcher, origins: string[]) =>
 
 describe('OriginMatcher', () => {
   it('matches exact origins only', () => {
-    const matcher = matcherFor('https://app.example.com', 'http://localhost:5173');
+    const matcher = matcherFor(
+      'https://app.example.com',
+      'http://localhost:5173',
+    );
     expect(
       allowed(matcher, [
         'https://app.example.com',
@@ -109,7 +112,10 @@ describe('OriginMatcher', () => {
         maxLength: 20,
       });
       const host = fc
-        .oneof(prefix, prefix.map((p) => `${p}.`))
+        .oneof(
+          prefix,
+          prefix.map((p) => `${p}.`),
+        )
         .map((p) => `${p}example.com`);
       fc.assert(
         fc.property(host, (h) => {

@@ -25,22 +25,46 @@ function regexpOf(entry: RegExp): RegExp {
 describe('parseOriginEntry', () => {
   describe('valid entries', () => {
     it.each([
-      ['https://app.example.com', { kind: 'exact', origin: 'https://app.example.com' }],
-      ['http://localhost:5173', { kind: 'exact', origin: 'http://localhost:5173' }],
+      [
+        'https://app.example.com',
+        { kind: 'exact', origin: 'https://app.example.com' },
+      ],
+      [
+        'http://localhost:5173',
+        { kind: 'exact', origin: 'http://localhost:5173' },
+      ],
       ['null', { kind: 'null' }],
       [
         'https://*.example.com',
-        { kind: 'subdomains', scheme: 'https', domain: 'example.com', port: '' },
+        {
+          kind: 'subdomains',
+          scheme: 'https',
+          domain: 'example.com',
+          port: '',
+        },
       ],
       [
         'https://*.example.com:8443',
-        { kind: 'subdomains', scheme: 'https', domain: 'example.com', port: '8443' },
+        {
+          kind: 'subdomains',
+          scheme: 'https',
+          domain: 'example.com',
+          port: '8443',
+        },
       ],
       [
         'https://*.example.com:*',
-        { kind: 'subdomains', scheme: 'https', domain: 'example.com', port: '*' },
+        {
+          kind: 'subdomains',
+          scheme: 'https',
+          domain: 'example.com',
+          port: '*',
+        },
       ],
-      ['http://localhost:*', { kind: 'any-port', scheme: 'http', host: 'localhost' }],
+      [
+        'http://localhost:*',
+        { kind: 'any-port', scheme: 'http', host: 'localhost' },
+      ],
       [
         'http://127.0.0.1:*',
         { kind: 'any-port', scheme: 'http', host: '127.0.0.1' },
@@ -54,13 +78,33 @@ describe('parseOriginEntry', () => {
     it.each([
       ['trailing slash', 'https://a.com/', /did you mean "https:\/\/a\.com"\?/],
       ['path', 'https://a.com/app', /did you mean "https:\/\/a\.com"\?/],
-      ['default port', 'https://a.com:443', /did you mean "https:\/\/a\.com"\?/],
-      ['uppercase', 'https://App.Example.com', /did you mean "https:\/\/app\.example\.com"\?/],
+      [
+        'default port',
+        'https://a.com:443',
+        /did you mean "https:\/\/a\.com"\?/,
+      ],
+      [
+        'uppercase',
+        'https://App.Example.com',
+        /did you mean "https:\/\/app\.example\.com"\?/,
+      ],
       ['no scheme', 'example.com', /did you mean "https:\/\/example\.com"\?/],
       ['userinfo', 'https://user@a.com', /did you mean "https:\/\/a\.com"\?/],
-      ['surrounding whitespace', ' https://a.com ', /whitespace.*did you mean "https:\/\/a\.com"\?/],
-      ['a trailing CRLF', 'https://a.com\r\n', /control characters.*did you mean "https:\/\/a\.com"\?/],
-      ['wildcard without scheme', '*.example.com', /no scheme; did you mean "https:\/\/\*\.example\.com"\?/],
+      [
+        'surrounding whitespace',
+        ' https://a.com ',
+        /whitespace.*did you mean "https:\/\/a\.com"\?/,
+      ],
+      [
+        'a trailing CRLF',
+        'https://a.com\r\n',
+        /control characters.*did you mean "https:\/\/a\.com"\?/,
+      ],
+      [
+        'wildcard without scheme',
+        '*.example.com',
+        /no scheme; did you mean "https:\/\/\*\.example\.com"\?/,
+      ],
     ])('%s: %j', (_label, entry, message) => {
       expect(errorOf(entry)).toMatch(message);
     });
@@ -73,14 +117,17 @@ describe('parseOriginEntry', () => {
   });
 
   describe('invalid wildcards', () => {
-    it.each(['h*', 'https://*', 'https://a.*.example.com', 'https://*.*.example.com', 'https://app*.example.com'])(
-      'refuses %j, saying where * may go',
-      (entry) => {
-        expect(errorOf(entry)).toMatch(
-          /is not a valid pattern: '\*' may only stand for subdomains/,
-        );
-      },
-    );
+    it.each([
+      'h*',
+      'https://*',
+      'https://a.*.example.com',
+      'https://*.*.example.com',
+      'https://app*.example.com',
+    ])('refuses %j, saying where * may go', (entry) => {
+      expect(errorOf(entry)).toMatch(
+        /is not a valid pattern: '\*' may only stand for subdomains/,
+      );
+    });
 
     it.each([
       ['https://*.com', 'com'],
@@ -100,34 +147,39 @@ describe('parseOriginEntry', () => {
     });
 
     it("refuses '*' as one entry of a list", () => {
-      expect(errorOf('*')).toMatch(/cannot be one entry of a list: write origin: '\*'/);
+      expect(errorOf('*')).toMatch(
+        /cannot be one entry of a list: write origin: '\*'/,
+      );
     });
   });
 
   describe('RegExps', () => {
-    it.each([/example\.com/, /^https:\/\/a\.com/, /https:\/\/a\.com$/, /^https:\/\/a\.com\$/])(
-      'refuses the unanchored %s and suggests an anchored one',
-      (regexp) => {
-        expect(errorOf(regexp)).toMatch(/is not anchored.*; write \/\^/);
-      },
-    );
+    it.each([
+      /example\.com/,
+      /^https:\/\/a\.com/,
+      /https:\/\/a\.com$/,
+      /^https:\/\/a\.com\$/,
+    ])('refuses the unanchored %s and suggests an anchored one', (regexp) => {
+      expect(errorOf(regexp)).toMatch(/is not anchored.*; write \/\^/);
+    });
 
     it('suggests the anchored form of an unanchored RegExp', () => {
       expect(errorOf(/example\.com/)).toMatch(/write \/\^example\\\.com\$\/$/);
     });
 
-    it.each([/^https:\/\/a\.example\.com$/g, /^https:\/\/a\.example\.com$/y, /^https:\/\/a\.example\.com$/gy])(
-      'matches repeatedly with %s (lastIndex is harmless)',
-      (regexp) => {
-        const compiled = regexpOf(regexp);
-        const results = [1, 2, 3, 4].map(() =>
-          compiled.test('https://a.example.com'),
-        );
-        expect(results).toEqual([true, true, true, true]);
-        expect(compiled.test('https://b.example.com')).toBe(false);
-        expect(compiled.flags).not.toMatch(/[gy]/);
-      },
-    );
+    it.each([
+      /^https:\/\/a\.example\.com$/g,
+      /^https:\/\/a\.example\.com$/y,
+      /^https:\/\/a\.example\.com$/gy,
+    ])('matches repeatedly with %s (lastIndex is harmless)', (regexp) => {
+      const compiled = regexpOf(regexp);
+      const results = [1, 2, 3, 4].map(() =>
+        compiled.test('https://a.example.com'),
+      );
+      expect(results).toEqual([true, true, true, true]);
+      expect(compiled.test('https://b.example.com')).toBe(false);
+      expect(compiled.flags).not.toMatch(/[gy]/);
+    });
 
     it('keeps other flags', () => {
       expect(regexpOf(/^https:\/\/a\.com$/i).test('https://A.COM')).toBe(true);

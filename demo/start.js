@@ -1,0 +1,35 @@
+// `npm start`: builds what is missing, then serves the API and the playground until Ctrl-C.
+import { ensureBuilt } from './build.js';
+
+function port(name, fallback) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name} must be a port number, not ${process.env[name]}`);
+  }
+  return value;
+}
+
+ensureBuilt();
+const { startDemo } = await import('./dist/main.js');
+const demo = await startDemo({
+  apiPort: port('API_PORT', 53706),
+  webPort: port('WEB_PORT', 5173),
+});
+console.log(`
+  Playground: ${demo.webUrl}/
+  API:        ${demo.apiUrl}/api/hello-world
+  Partner view (another origin): http://127.0.0.1:${demo.webPort}/
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function stop(signal) {
+  if (stopping) process.exit(1); // a second Ctrl-C: give up waiting
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await demo.close();
+  console.log('API and playground stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

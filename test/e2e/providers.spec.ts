@@ -1,0 +1,159 @@
+import {
+  Controller,
+  Get,
+  Injectable,
+  type INestApplication,
+} from '@nestjs/common';
+import request from 'supertest';
+import {
+  CorsModule,
+  CorsPolicy,
+  type CorsPolicyOptions,
+  type CorsPolicyProvider,
+  type CorsRequest,
+} from '../../src/index.js';
+import { TenantCorsPolicy, createTestApp } from '../fixtures/test-app.js';
+import { createApp } from '../support/create-app.js';
+import { preflight } from '../support/cors-requests.js';
+
+const TENANT_A = 'https://tenant-a.example.com';
+const TENANT_B = 'https://tenant-b.example.com';
+
+describe('9. policies from DI providers', () => {
+  let app: INestApplication;
+  beforeAll(async () => (app = await createTestApp()));
+  afterAll(() => app.close());
+  beforeEach(() => {
+    TenantCorsPolicy.origins = [TENANT_A];
+    TenantCorsPolicy.fail = false;
+    TenantCorsPolicy.seen = [];
+  });
+  const allowOrigin = async (origin: string) =>
+    (
+      await request(app.getHttpServer())
+        .get('/api/tenant')
+        .set('Origin', origin)
+    ).headers['access-control-allow-origin'];
+
+  it('asks an async provider and applies what it returns, as it changes', async () => {
+    expect(await allowOrigin(TENANT_A)).toBe(TENANT_A);
+    expect(await allowOrigin(TENANT_B)).toBeUndefined();
+    TenantCorsPolicy.origins = [TENANT_B];
+    expect(await allowOrigin(TENANT_B)).toBe(TENANT_B);
+    expect(await allowOrigin(TENANT_A)).toBeUndefined();
+  });
+
+  it('passes the request to the provider: origin, requested method for a preflight, path', async () => {
+    await preflight(app, '/api/tenant', TENANT_A, 'GET');
+    expect(
+      TenantCorsPolicy.seen.map(({ origin, method, path, preflight }) => ({
+        origin,
+        method,
+        path,
+        preflight,
+      })),
+    ).toEqual([
+      { origin: TENANT_A, method: 'GET', path: '/api/tenant', preflight: true },
+    ]);
+  });
+
+  it('fails closed when the provider throws, and keeps serving', async () => {
+    TenantCorsPolicy.fail = true;
+    const res = await request(app.getHttpServer())
+      .get('/api/tenant')
+      .set('Origin', TENANT_A);
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers.vary).toBe('Origin');
+    expect((await preflight(app, '/api/tenant', TENANT_A, 'GET')).status).toBe(
+      403,
+    );
+    TenantCorsPolicy.fail = false;
+    expect(await allowOrigin(TENANT_A)).toBe(TENANT_A);
+  });
+});
+
+describe('9. provider lookup, compilation and cache', () => {
+  it('injects the provider dependencies, compiles each returned object once, and caches by cacheKey', async () => {
+    @Injectable()
+    class OriginStore {
+      reads = 0;
+      policy: CorsPolicyOptions = { origin: [TENANT_A] };
+      read(): CorsPolicyOptions {
+        this.reads++;
+        return this.policy;
+      }
+    }
+    @Injectable()
+    class CachedPolicy implements CorsPolicyProvider {
+      constructor(private readonly store: OriginStore) {}
+      getPolicy() {
+        return this.store.read();
+      }
+      cacheKey(request: CorsRequest) {
+        return request.origin;
+      }
+    }
+    @Controller('cached')
+    @CorsPolicy(CachedPolicy)
+    class CachedController {
+      @Get()
+      get() {
+        return 'ok';
+      }
+    }
+    const app = await createApp({
+      cors: CorsModule.forRoot({ providerCache: { ttl: 60_000, max: 10 } }),
+      controllers: [CachedController],
+      providers: [OriginStore, CachedPolicy],
+    });
+    const store = app.get(OriginStore);
+    for (let i = 0; i < 3; i++) {
+      const res = await request(app.getHttpServer())
+        .get('/cached')
+        .set('Origin', TENANT_A);
+      expect(res.headers['access-control-allow-origin']).toBe(TENANT_A);
+    }
+    expect(store.reads).toBe(1);
+    await app.close();
+  });
+
+  it('denies and logs when a provider returns an invalid policy', async () => {
+    @Injectable()
+    class BrokenPolicy implements CorsPolicyProvider {
+      getPolicy(): CorsPolicyOptions {
+        return { origin: '*', credentials: true };
+      }
+    }
+    const app = await createApp({
+      cors: CorsModule.forRoot({ default: BrokenPolicy }),
+      providers: [BrokenPolicy],
+    });
+    const res = await request(app.getHttpServer())
+      .get('/nowhere')
+      .set('Origin', TENANT_A);
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+
+  it('fails bootstrap naming the class and the route when the provider is not registered', async () => {
+    @Injectable()
+    class MissingPolicy implements CorsPolicyProvider {
+      getPolicy() {
+        return false as const;
+      }
+    }
+    @Controller('x')
+    class XController {
+      @Get()
+      @CorsPolicy(MissingPolicy)
+      handler() {}
+    }
+    await expect(
+      createApp({ cors: CorsModule.forRoot({}), controllers: [XController] }),
+    ).rejects.toThrow(
+      'XController#handler › provider: MissingPolicy is not a registered provider; add it to the providers of a module',
+    );
+  });
+});
