@@ -174,6 +174,26 @@ describe('compilePolicy', () => {
       ],
       [{ origin: APP, methods: ['GET\r\n'] }, 'methods', /is not a valid name/],
       [
+        { origin: APP, allowedHeaders: ['X-Foo\n'] },
+        'allowedHeaders',
+        /is not a valid name/,
+      ],
+      [
+        { origin: APP, methods: ['PUT', 1] },
+        'methods',
+        /^1 is not a valid name/,
+      ],
+      [
+        { origin: APP, allowedHeaders: [null] },
+        'allowedHeaders',
+        /^null is not a valid name/,
+      ],
+      [
+        { origin: APP, exposedHeaders: ['X-Id', 2] },
+        'exposedHeaders',
+        /^2 is not a valid name/,
+      ],
+      [
         { origin: APP, methods: ['GET\r\nX-Injected: 1'] },
         'methods',
         /is not a valid name/,

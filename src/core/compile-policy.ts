@@ -17,6 +17,8 @@ export const DEFAULT_METHODS = [
 const SAFELISTED_METHODS = ['GET', 'HEAD', 'POST'];
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const MAX_AGE_LIMIT = 86400;
+/** Spaces and tabs around a list item; anything else in a name is an error, CR and LF included. */
+const OUTER_BLANKS = /^[ \t]+|[ \t]+$/g;
 const OPTION_NAMES = new Set<string>([
   'origin',
   'methods',
@@ -263,7 +265,7 @@ function compileList(
     return { list: undefined, any: false };
   }
   const items = (Array.isArray(value) ? value : value.split(',')).map((item) =>
-    typeof item === 'string' ? item.trim() : item,
+    typeof item === 'string' ? item.replace(OUTER_BLANKS, '') : item,
   );
   if (items.length > 1 && items.includes('*')) {
     error(field, `'*' must stand alone: write ${field}: '*'`);
@@ -277,13 +279,16 @@ function compileList(
     }
     return { list: undefined, any: true };
   }
+  const names: string[] = [];
   for (const item of items) {
-    if (typeof item !== 'string' || !isToken(item)) {
+    if (typeof item === 'string' && isToken(item)) {
+      names.push(item);
+    } else {
       error(
         field,
         `${JSON.stringify(item)} is not a valid name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
       );
     }
   }
-  return { list: items, any: false };
+  return { list: names, any: false };
 }

@@ -263,6 +263,18 @@ describe('decide: actual requests', () => {
       });
       expect(decision.reason).toMatch(/^origin function failed/);
     });
+
+    it('denies, without rejecting, when the thrown value cannot be converted to a string', async () => {
+      const decision = await decide(
+        withFunction(() => {
+          throw Object.create(null);
+        }),
+        { origin: APP, preflight: false },
+        () => fakeRequest(APP),
+      );
+      expect(decision).toMatchObject({ allowed: false, headers: {} });
+      expect(decision.reason).toMatch(/^origin function failed/);
+    });
   });
 });
 

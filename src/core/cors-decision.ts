@@ -87,7 +87,13 @@ async function callOriginFunction(
 }
 
 export function describeError(error: unknown): string {
-  return JSON.stringify(error instanceof Error ? error.message : String(error));
+  try {
+    return JSON.stringify(
+      error instanceof Error ? error.message : String(error),
+    );
+  } catch {
+    return 'a value that cannot be printed';
+  }
 }
 
 /** The headers of an actual (non-preflight) response, once the origin has been checked. */

@@ -42,13 +42,12 @@ describe('OriginMatcher', () => {
     const matcher = matcherFor('https://*.example.com');
 
     it('match one or more labels under the domain', () => {
-      expect(
-        allowed(matcher, [
-          'https://a.example.com',
-          'https://a.b.example.com',
-          'https://x-1.y_2.z.example.com',
-        ]),
-      ).toHaveLength(3);
+      const origins = [
+        'https://a.example.com',
+        'https://a.b.example.com',
+        'https://x-1.y_2.z.example.com',
+      ];
+      expect(allowed(matcher, origins)).toEqual(origins);
     });
 
     it('never match the apex, a non-dot boundary, another scheme or port', () => {

@@ -140,6 +140,15 @@ describe('parseOriginEntry', () => {
       );
     });
 
+    it.each(['https://*.com.', 'https://*.github.io.', 'https://*.co.uk.'])(
+      'refuses %j: a trailing dot does not hide a public suffix',
+      (entry) => {
+        expect(errorOf(entry)).toMatch(
+          /covers every site under the public suffix/,
+        );
+      },
+    );
+
     it('refuses a wildcard whose base is not an origin, naming the entry', () => {
       expect(errorOf('https://*.example.com:443')).toMatch(
         /^in "https:\/\/\*\.example\.com:443", .*did you mean "https:\/\/example\.com"\?/,

@@ -19,7 +19,7 @@ const SCHEME = '[a-z][a-z0-9+.-]*';
 const SUBDOMAINS = new RegExp(
   `^(${SCHEME})://\\*\\.([^*:/]+)(?::(\\d+|\\*))?$`,
 );
-const ANY_PORT = new RegExp(`^(${SCHEME})://([^*:/]+):\\*$`);
+const ANY_PORT = new RegExp(`^(${SCHEME})://(\\[[0-9a-f:.]+\\]|[^*:/]+):\\*$`);
 
 const fail = (error: string): OriginPatternResult => ({ error });
 
@@ -89,11 +89,10 @@ function parseWildcard(entry: string): OriginPatternResult {
       `${scheme}://${domain}${port && port !== '*' ? `:${port}` : ''}`,
     );
     if (base.error) return fail(`in ${quote(entry)}, ${base.error}`);
-    const parsed = parseDomain(domain, { allowPrivateDomains: true });
-    if (
-      parsed.publicSuffix === domain &&
-      (parsed.isIcann || parsed.isPrivate)
-    ) {
+    // tldts ignores a trailing dot, and so must the comparison: '*.com.' covers 'com' too.
+    const bare = domain.endsWith('.') ? domain.slice(0, -1) : domain;
+    const parsed = parseDomain(bare, { allowPrivateDomains: true });
+    if (parsed.publicSuffix === bare && (parsed.isIcann || parsed.isPrivate)) {
       return fail(
         `${quote(entry)} covers every site under the public suffix '${domain}', so anyone can register a matching origin; list your own domain instead, e.g. ${quote(`${scheme}://*.your-site.${domain}`)}`,
       );

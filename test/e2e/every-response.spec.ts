@@ -63,7 +63,9 @@ describe('6. every response carries the headers', () => {
     const res = await server()
       .get('/api/hello/exposed')
       .set('Origin', APP_ORIGIN);
-    const lines = res.res.rawHeaders.filter(
+    const { rawHeaders } = (res as unknown as { res: { rawHeaders: string[] } })
+      .res;
+    const lines = rawHeaders.filter(
       (_, i, raw) =>
         i % 2 === 0 && raw[i].toLowerCase() === 'access-control-allow-origin',
     );

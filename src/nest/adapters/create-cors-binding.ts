@@ -1,6 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
 import type { CorsHttpBinding } from './cors-http-binding.js';
 import { ExpressCorsBinding } from './express-cors-binding.js';
+import { FastifyCorsBinding } from './fastify-cors-binding.js';
 
 /** The binding for the application's HTTP adapter, or `undefined` when it is not supported. */
 export function createCorsBinding(
@@ -9,6 +10,8 @@ export function createCorsBinding(
   switch (adapter.getType()) {
     case 'express':
       return new ExpressCorsBinding(adapter.getInstance());
+    case 'fastify':
+      return new FastifyCorsBinding(adapter);
     default:
       return undefined;
   }

@@ -1,17 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
 import type { CorsEngine } from '../cors-engine.js';
 import type { CorsExchange, CorsState } from '../cors-exchange.js';
-import { applyCorsHeaders } from './apply-cors-headers.js';
-import {
-  CORS_STATE,
-  type CorsHttpBinding,
-  type StatefulRequest,
-} from './cors-http-binding.js';
+import type { CorsHttpBinding, StatefulRequest } from './cors-http-binding.js';
 import {
   type ExpressRouter,
   expressRouteLookup,
 } from './express-route-index.js';
+import { settle } from './settle.js';
+import { trackResponse } from './track-response.js';
 
 type Request = IncomingMessage & StatefulRequest & { originalUrl?: string };
 type Next = (error?: unknown) => void;
@@ -26,20 +22,18 @@ interface ExpressApp {
 /** The name the `cors` package gives its middleware, which `app.enableCors()` mounts. */
 const CORS_PACKAGE_MIDDLEWARE = 'corsMiddleware';
 
-/** Express: a middleware mounted before the body parsers, and `on-headers` for the response. */
+/**
+ * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
+ * Nest middleware and routes; the route table is read from Express's own router layers.
+ */
 export class ExpressCorsBinding implements CorsHttpBinding {
   constructor(private readonly app: ExpressApp) {}
 
   install(engine: CorsEngine): void {
     this.app.use((req, res, next) => {
-      const state = engine.evaluate(this.exchange(req));
-      if (state instanceof Promise) {
-        state
-          .then((settled) => this.proceed(req, res, next, settled))
-          .catch(next);
-      } else {
-        this.proceed(req, res, next, state);
-      }
+      settle(engine.evaluate(this.exchange(req)), next, (state) =>
+        this.proceed(req, res, next, state),
+      );
     });
   }
 
@@ -60,7 +54,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       res.end();
       return;
     }
-    this.track(req, res, state);
+    trackResponse(req, res, state);
     next();
   }
 
@@ -79,14 +73,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   track(req: unknown, res: unknown, state: CorsState): void {
-    const request = req as Request;
-    const tracked = request[CORS_STATE] !== undefined;
-    request[CORS_STATE] = state;
-    if (tracked) return;
-    onHeaders(res as ServerResponse, function (this: ServerResponse) {
-      const { decision } = request[CORS_STATE]!;
-      if (decision) applyCorsHeaders(this, decision);
-    });
+    trackResponse(req as Request, res as ServerResponse, state);
   }
 
   hasOwnCors(): boolean {
