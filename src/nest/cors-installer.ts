@@ -28,6 +28,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
   /** The binding for the application's adapter, once it is known and supported. */
   binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
+  private adapterCorsEnabled = false;
 
   constructor(
     adapterHost: HttpAdapterHost,
@@ -46,6 +47,11 @@ export class CorsInstaller implements OnApplicationBootstrap {
     );
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
+      const enableCors = adapter.enableCors;
+      adapter.enableCors = (...args) => {
+        this.adapterCorsEnabled = true;
+        return enableCors.apply(adapter, args);
+      };
       this.binding = createCorsBinding(adapter);
       if (this.binding) this.binding.install(this.engine);
       else this.unsupportedAdapter = adapter.getType();
@@ -75,7 +81,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
     for (const route of this.routes.routes()) {
       this.logger.verbose(`${route.id} → ${route.source?.name ?? 'no CORS'}`);
     }
-    if (binding?.hasOwnCors()) {
+    if (this.adapterCorsEnabled) {
       this.logger.warn(
         "app.enableCors() is active as well: it answers the preflights of routes without a policy and its headers fight this module's. Remove it; CorsModule covers every route.",
       );

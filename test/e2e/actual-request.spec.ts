@@ -7,53 +7,57 @@ import {
   createTestApp,
 } from '../fixtures/test-app.js';
 import { corsHeaders } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
-describe('3. allowed and denied actual requests', () => {
-  let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp()));
-  afterAll(() => app.close());
-  beforeEach(() => (calls.length = 0));
+describe.each(ADAPTERS)(
+  '3. allowed and denied actual requests (%s)',
+  (adapter) => {
+    let app: INestApplication;
+    beforeAll(async () => (app = await createTestApp(adapter)));
+    afterAll(() => app.close());
+    beforeEach(() => (calls.length = 0));
 
-  it('grants an allowed origin byte for byte, with credentials and exposed headers', async () => {
-    const res = await request(app.getHttpServer())
-      .get('/api/hello/exposed')
-      .set('Origin', APP_ORIGIN);
-    expect(corsHeaders(res.headers)).toEqual({
-      'access-control-allow-origin': APP_ORIGIN,
-      'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'X-Request-Id',
+    it('grants an allowed origin byte for byte, with credentials and exposed headers', async () => {
+      const res = await request(app.getHttpServer())
+        .get('/api/hello/exposed')
+        .set('Origin', APP_ORIGIN);
+      expect(corsHeaders(res.headers)).toEqual({
+        'access-control-allow-origin': APP_ORIGIN,
+        'access-control-allow-credentials': 'true',
+        'access-control-expose-headers': 'X-Request-Id',
+      });
+      expect(res.headers.vary).toBe('Origin');
     });
-    expect(res.headers.vary).toBe('Origin');
-  });
 
-  it('gives a denied origin no CORS header at all, and still runs the handler', async () => {
-    const res = await request(app.getHttpServer())
-      .get('/api/hello')
-      .set('Origin', EVIL_ORIGIN);
-    expect(res.status).toBe(200);
-    expect(corsHeaders(res.headers)).toEqual({});
-    expect(res.headers.vary).toBe('Origin');
-    expect(calls).toEqual(['hello']);
-  });
+    it('gives a denied origin no CORS header at all, and still runs the handler', async () => {
+      const res = await request(app.getHttpServer())
+        .get('/api/hello')
+        .set('Origin', EVIL_ORIGIN);
+      expect(res.status).toBe(200);
+      expect(corsHeaders(res.headers)).toEqual({});
+      expect(res.headers.vary).toBe('Origin');
+      expect(calls).toEqual(['hello']);
+    });
 
-  it('never blocks a denied non-simple request either', async () => {
-    const res = await request(app.getHttpServer())
-      .put('/api/hello')
-      .set('Origin', EVIL_ORIGIN)
-      .send({ a: 1 });
-    expect(res.status).toBe(200);
-    expect(calls).toEqual(['put']);
-    expect(corsHeaders(res.headers)).toEqual({});
-  });
+    it('never blocks a denied non-simple request either', async () => {
+      const res = await request(app.getHttpServer())
+        .put('/api/hello')
+        .set('Origin', EVIL_ORIGIN)
+        .send({ a: 1 });
+      expect(res.status).toBe(200);
+      expect(calls).toEqual(['put']);
+      expect(corsHeaders(res.headers)).toEqual({});
+    });
 
-  it("answers '*' for a '*' policy, with no Vary: Origin", async () => {
-    const res = await request(app.getHttpServer())
-      .get('/api/public')
-      .set('Origin', EVIL_ORIGIN);
-    expect(res.headers['access-control-allow-origin']).toBe('*');
-    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
-    expect(res.headers.vary).toBeUndefined();
-    const noOrigin = await request(app.getHttpServer()).get('/api/public');
-    expect(noOrigin.headers['access-control-allow-origin']).toBe('*');
-  });
-});
+    it("answers '*' for a '*' policy, with no Vary: Origin", async () => {
+      const res = await request(app.getHttpServer())
+        .get('/api/public')
+        .set('Origin', EVIL_ORIGIN);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+      expect(res.headers.vary).toBeUndefined();
+      const noOrigin = await request(app.getHttpServer()).get('/api/public');
+      expect(noOrigin.headers['access-control-allow-origin']).toBe('*');
+    });
+  },
+);

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import { preflight } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 class RecordingLogger implements LoggerService {
   readonly lines: string[] = [];
@@ -40,10 +41,11 @@ const options = {
   },
 };
 
-describe('11. diagnostics', () => {
+describe.each(ADAPTERS)('11. diagnostics (%s)', (adapter) => {
   it('logs every denial at debug level with the route, policy, escaped origin and reason', async () => {
     const logger = new RecordingLogger();
     const app = await createApp({
+      adapter,
       cors: CorsModule.forRoot(options),
       controllers: [OrdersController],
       logger,
@@ -76,6 +78,7 @@ describe('11. diagnostics', () => {
     const logger = new RecordingLogger();
     const app = await createApp(
       {
+        adapter,
         cors: CorsModule.forRoot(options),
         controllers: [OrdersController],
         logger,

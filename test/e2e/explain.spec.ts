@@ -5,12 +5,13 @@ import {
   PARTNER_ORIGIN,
   createTestApp,
 } from '../fixtures/test-app.js';
+import { ADAPTERS } from '../support/adapters.js';
 
-describe('CorsService.explain()', () => {
+describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
   let app: INestApplication;
   let cors: CorsService;
   beforeAll(async () => {
-    app = await createTestApp();
+    app = await createTestApp(adapter);
     cors = app.get(CorsService);
   });
   afterAll(() => app.close());

@@ -3,16 +3,17 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { APP_ORIGIN, createTestApp } from '../fixtures/test-app.js';
 import { preflight } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 const CRLF = /[\r\n]/;
 
-describe('8. hostile input', () => {
+describe.each(ADAPTERS)('8. hostile input (%s)', (adapter) => {
   let app: INestApplication;
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown) => rejections.push(reason);
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    app = await createTestApp();
+    app = await createTestApp(adapter);
   });
   afterAll(async () => {
     await app.close();

@@ -2,10 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { APP_ORIGIN, calls, createTestApp } from '../fixtures/test-app.js';
 import { preflight } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
-describe('7. origin matching', () => {
+describe.each(ADAPTERS)('7. origin matching (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp()));
+  beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => (calls.length = 0));
   const allowOrigin = async (path: string, origin: string) =>

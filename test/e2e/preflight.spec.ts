@@ -7,10 +7,11 @@ import {
   createTestApp,
 } from '../fixtures/test-app.js';
 import { corsHeaders, preflight } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
-describe('4. preflights', () => {
+describe.each(ADAPTERS)('4. preflights (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp()));
+  beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => (calls.length = 0));
 

@@ -15,13 +15,14 @@ import {
 import { TenantCorsPolicy, createTestApp } from '../fixtures/test-app.js';
 import { createApp } from '../support/create-app.js';
 import { preflight } from '../support/cors-requests.js';
+import { ADAPTERS } from '../support/adapters.js';
 
 const TENANT_A = 'https://tenant-a.example.com';
 const TENANT_B = 'https://tenant-b.example.com';
 
-describe('9. policies from DI providers', () => {
+describe.each(ADAPTERS)('9. policies from DI providers (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp()));
+  beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => {
     TenantCorsPolicy.origins = [TENANT_A];
@@ -73,87 +74,96 @@ describe('9. policies from DI providers', () => {
   });
 });
 
-describe('9. provider lookup, compilation and cache', () => {
-  it('injects the provider dependencies, compiles each returned object once, and caches by cacheKey', async () => {
-    @Injectable()
-    class OriginStore {
-      reads = 0;
-      policy: CorsPolicyOptions = { origin: [TENANT_A] };
-      read(): CorsPolicyOptions {
-        this.reads++;
-        return this.policy;
+describe.each(ADAPTERS)(
+  '9. provider lookup, compilation and cache (%s)',
+  (adapter) => {
+    it('injects the provider dependencies, compiles each returned object once, and caches by cacheKey', async () => {
+      @Injectable()
+      class OriginStore {
+        reads = 0;
+        policy: CorsPolicyOptions = { origin: [TENANT_A] };
+        read(): CorsPolicyOptions {
+          this.reads++;
+          return this.policy;
+        }
       }
-    }
-    @Injectable()
-    class CachedPolicy implements CorsPolicyProvider {
-      constructor(private readonly store: OriginStore) {}
-      getPolicy() {
-        return this.store.read();
+      @Injectable()
+      class CachedPolicy implements CorsPolicyProvider {
+        constructor(private readonly store: OriginStore) {}
+        getPolicy() {
+          return this.store.read();
+        }
+        cacheKey(request: CorsRequest) {
+          return request.origin;
+        }
       }
-      cacheKey(request: CorsRequest) {
-        return request.origin;
+      @Controller('cached')
+      @CorsPolicy(CachedPolicy)
+      class CachedController {
+        @Get()
+        get() {
+          return 'ok';
+        }
       }
-    }
-    @Controller('cached')
-    @CorsPolicy(CachedPolicy)
-    class CachedController {
-      @Get()
-      get() {
-        return 'ok';
+      const app = await createApp({
+        adapter,
+        cors: CorsModule.forRoot({ providerCache: { ttl: 60_000, max: 10 } }),
+        controllers: [CachedController],
+        providers: [OriginStore, CachedPolicy],
+      });
+      const store = app.get(OriginStore);
+      for (let i = 0; i < 3; i++) {
+        const res = await request(app.getHttpServer())
+          .get('/cached')
+          .set('Origin', TENANT_A);
+        expect(res.headers['access-control-allow-origin']).toBe(TENANT_A);
       }
-    }
-    const app = await createApp({
-      cors: CorsModule.forRoot({ providerCache: { ttl: 60_000, max: 10 } }),
-      controllers: [CachedController],
-      providers: [OriginStore, CachedPolicy],
+      expect(store.reads).toBe(1);
+      await app.close();
     });
-    const store = app.get(OriginStore);
-    for (let i = 0; i < 3; i++) {
+
+    it('denies and logs when a provider returns an invalid policy', async () => {
+      @Injectable()
+      class BrokenPolicy implements CorsPolicyProvider {
+        getPolicy(): CorsPolicyOptions {
+          return { origin: '*', credentials: true };
+        }
+      }
+      const app = await createApp({
+        adapter,
+        cors: CorsModule.forRoot({ default: BrokenPolicy }),
+        providers: [BrokenPolicy],
+      });
       const res = await request(app.getHttpServer())
-        .get('/cached')
+        .get('/nowhere')
         .set('Origin', TENANT_A);
-      expect(res.headers['access-control-allow-origin']).toBe(TENANT_A);
-    }
-    expect(store.reads).toBe(1);
-    await app.close();
-  });
-
-  it('denies and logs when a provider returns an invalid policy', async () => {
-    @Injectable()
-    class BrokenPolicy implements CorsPolicyProvider {
-      getPolicy(): CorsPolicyOptions {
-        return { origin: '*', credentials: true };
-      }
-    }
-    const app = await createApp({
-      cors: CorsModule.forRoot({ default: BrokenPolicy }),
-      providers: [BrokenPolicy],
+      expect(res.status).toBe(404);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      await app.close();
     });
-    const res = await request(app.getHttpServer())
-      .get('/nowhere')
-      .set('Origin', TENANT_A);
-    expect(res.status).toBe(404);
-    expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    await app.close();
-  });
 
-  it('fails bootstrap naming the class and the route when the provider is not registered', async () => {
-    @Injectable()
-    class MissingPolicy implements CorsPolicyProvider {
-      getPolicy() {
-        return false as const;
+    it('fails bootstrap naming the class and the route when the provider is not registered', async () => {
+      @Injectable()
+      class MissingPolicy implements CorsPolicyProvider {
+        getPolicy() {
+          return false as const;
+        }
       }
-    }
-    @Controller('x')
-    class XController {
-      @Get()
-      @CorsPolicy(MissingPolicy)
-      handler() {}
-    }
-    await expect(
-      createApp({ cors: CorsModule.forRoot({}), controllers: [XController] }),
-    ).rejects.toThrow(
-      'XController#handler › provider: MissingPolicy is not a registered provider; add it to the providers of a module',
-    );
-  });
-});
+      @Controller('x')
+      class XController {
+        @Get()
+        @CorsPolicy(MissingPolicy)
+        handler() {}
+      }
+      await expect(
+        createApp({
+          adapter,
+          cors: CorsModule.forRoot({}),
+          controllers: [XController],
+        }),
+      ).rejects.toThrow(
+        'XController#handler › provider: MissingPolicy is not a registered provider; add it to the providers of a module',
+      );
+    });
+  },
+);

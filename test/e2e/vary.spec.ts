@@ -5,10 +5,11 @@ import {
   EVIL_ORIGIN,
   createTestApp,
 } from '../fixtures/test-app.js';
+import { ADAPTERS } from '../support/adapters.js';
 
-describe('5. Vary', () => {
+describe.each(ADAPTERS)('5. Vary (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp()));
+  beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
 
   it('carries Vary: Origin whether the origin is allowed, denied or absent', async () => {

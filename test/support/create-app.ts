@@ -1,17 +1,20 @@
 import type {
   DynamicModule,
   INestApplication,
+  LoggerService,
   Provider,
   Type,
 } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { type AdapterName, initApp } from './adapters.js';
 
 export interface AppParts {
   cors: DynamicModule;
   controllers?: Type[];
   providers?: Provider[];
-  logger?: ConstructorParameters<typeof Object>[0];
+  logger?: LoggerService;
+  adapter?: AdapterName;
 }
 
 /** A small app around one CorsModule configuration, initialised but not listening. */
@@ -28,9 +31,8 @@ export async function createApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule],
   }).compile();
-  const app = moduleRef.createNestApplication({
-    logger: parts.logger ?? false,
+  return initApp(moduleRef, parts.adapter ?? 'express', {
+    logger: parts.logger,
+    configure,
   });
-  configure?.(app);
-  return app.init();
 }

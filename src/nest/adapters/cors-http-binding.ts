@@ -22,6 +22,4 @@ export interface CorsHttpBinding {
   exchange(request: unknown): CorsExchange;
   /** Stores `state` on the request and applies its decision when the response headers are written. */
   track(request: unknown, response: unknown, state: CorsState): void;
-  /** Whether the adapter's own CORS (`app.enableCors()`) is active too. */
-  hasOwnCors(): boolean;
 }

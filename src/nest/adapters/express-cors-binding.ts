@@ -19,9 +19,6 @@ interface ExpressApp {
   router: ExpressRouter;
 }
 
-/** The name the `cors` package gives its middleware, which `app.enableCors()` mounts. */
-const CORS_PACKAGE_MIDDLEWARE = 'corsMiddleware';
-
 /**
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
  * Nest middleware and routes; the route table is read from Express's own router layers.
@@ -74,11 +71,5 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   track(req: unknown, res: unknown, state: CorsState): void {
     trackResponse(req as Request, res as ServerResponse, state);
-  }
-
-  hasOwnCors(): boolean {
-    return this.app.router.stack.some(
-      (layer) => layer.name === CORS_PACKAGE_MIDDLEWARE,
-    );
   }
 }

@@ -42,7 +42,6 @@ interface FastifyInstance {
     name: 'onRequest',
     hook: (request: FastifyRequest, reply: FastifyReply, done: Done) => void,
   ): unknown;
-  hasPlugin(name: string): boolean;
   initialConfig: FastifyRouterConfig;
 }
 
@@ -136,9 +135,5 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       (reply as FastifyReply).raw,
       state,
     );
-  }
-
-  hasOwnCors(): boolean {
-    return this.fastify.hasPlugin('@fastify/cors');
   }
 }
