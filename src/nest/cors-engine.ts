@@ -5,7 +5,7 @@ import {
   decide,
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
-import type { CorsExchange, CorsState } from './cors-exchange.js';
+import { type CorsExchange, type CorsState, pathOf } from './cors-exchange.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
@@ -48,8 +48,7 @@ export class CorsEngine {
       exchange.method === 'OPTIONS' &&
       headers.origin !== undefined &&
       requestMethod !== undefined;
-    const query = exchange.url.indexOf('?');
-    const path = query === -1 ? exchange.url : exchange.url.slice(0, query);
+    const path = pathOf(exchange.url);
     const method = preflight ? String(requestMethod) : exchange.method;
     const route = this.lookup(method, path);
     const source = route ? route.source : this.registry.defaultSource;

@@ -24,3 +24,9 @@ export interface CorsState {
    */
   decision: CorsDecision | undefined;
 }
+
+/** The path of a request target, without its query string. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

@@ -10,7 +10,7 @@ import {
   type StatefulRequest,
 } from './adapters/cors-http-binding.js';
 import { CorsEngine } from './cors-engine.js';
-import type { CorsState } from './cors-exchange.js';
+import { type CorsState, pathOf } from './cors-exchange.js';
 import { CorsInstaller } from './cors-installer.js';
 import { CorsRouteTable } from './cors-route-table.js';
 
@@ -43,8 +43,7 @@ export class CorsInterceptor implements NestInterceptor {
       return next.handle();
     }
     const exchange = binding.exchange(request);
-    const query = exchange.url.indexOf('?');
-    const path = query === -1 ? exchange.url : exchange.url.slice(0, query);
+    const path = pathOf(exchange.url);
     const apply = (settled: CorsState | undefined) => {
       if (settled) binding.track(request, http.getResponse(), settled);
       else if (state) state.decision = undefined;

@@ -1,3 +1,6 @@
+import { Controller, Get, VersioningType } from '@nestjs/common';
+import { CorsModule, CorsPolicy } from '../../src/index.js';
+import { createApp } from '../support/create-app.js';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import {
@@ -147,3 +150,61 @@ describe.each(ADAPTERS)('2. which policy applies (%s)', (adapter) => {
     );
   });
 });
+
+describe.each(ADAPTERS)(
+  '2. which policy applies, when the path alone cannot tell (%s)',
+  (adapter) => {
+    @Controller({ path: 'catalog', version: '1' })
+    @CorsPolicy({ origin: ['https://v1.example.com'] })
+    class CatalogV1Controller {
+      @Get()
+      list() {
+        return 'v1';
+      }
+    }
+
+    @Controller({ path: 'catalog', version: '2' })
+    @CorsPolicy({ origin: ['https://v2.example.com'] })
+    class CatalogV2Controller {
+      @Get()
+      list() {
+        return 'v2';
+      }
+    }
+
+    let app: INestApplication;
+    beforeAll(async () => {
+      app = await createApp(
+        {
+          adapter,
+          cors: CorsModule.forRoot({}),
+          controllers: [CatalogV1Controller, CatalogV2Controller],
+        },
+        (app) =>
+          app.enableVersioning({
+            type: VersioningType.HEADER,
+            header: 'X-Api-Version',
+          }),
+      );
+    });
+    afterAll(() => app.close());
+
+    it('applies the policy of the handler that actually runs under header versioning', async () => {
+      const res = await request(app.getHttpServer())
+        .get('/catalog')
+        .set('X-Api-Version', '2')
+        .set('Origin', 'https://v2.example.com');
+      expect(res.text).toBe('v2');
+      expect(res.headers['access-control-allow-origin']).toBe(
+        'https://v2.example.com',
+      );
+      expect(res.headers.vary).toBe('Origin');
+      const v1 = await request(app.getHttpServer())
+        .get('/catalog')
+        .set('X-Api-Version', '1')
+        .set('Origin', 'https://v2.example.com');
+      expect(v1.text).toBe('v1');
+      expect(v1.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  },
+);
