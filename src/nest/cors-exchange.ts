@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { CorsDecision } from '../core/cors-decision.js';
 import type { CorsRoute } from './cors-route.js';
 import type { PolicySource } from './policy-source.js';
@@ -8,7 +7,7 @@ export interface CorsExchange {
   method: string;
   /** The request target: path and query. */
   url: string;
-  headers: IncomingHttpHeaders;
+  headers: Record<string, string | string[] | undefined>;
   /** The adapter's request object. */
   raw: unknown;
 }
