@@ -62,7 +62,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     // Counted before the CORS module answers: preflights never reach Nest's middleware.
     const preflights = app.get(PreflightCounter);
     app.getHttpServer().prependListener('request', (req) => {
-      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
+      if (
+        req.method === 'OPTIONS' &&
+        req.headers['access-control-request-method']
+      ) {
         preflights.record(req.url!.split('?')[0]);
       }
     });

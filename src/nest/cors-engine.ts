@@ -85,7 +85,7 @@ export class CorsEngine {
         headers['access-control-request-private-network'] === 'true',
     };
     const finish = (policy: ResolvedPolicy) =>
-      this.finish(route, source, policy, input, preflight, toRequest);
+      this.finish(route, source, policy, input, headers, toRequest);
     const policy = this.registry.resolve(source, toRequest);
     return policy instanceof Promise ? policy.then(finish) : finish(policy);
   }
@@ -95,13 +95,16 @@ export class CorsEngine {
     source: PolicySource,
     policy: ResolvedPolicy,
     input: CorsInput,
-    preflight: boolean,
+    headers: CorsExchange['headers'],
     toRequest: () => CorsRequest,
   ): CorsState | undefined | Promise<CorsState | undefined> {
     if (policy === false) return undefined;
+    const { preflight } = input;
     const state = (decision: CorsDecision): CorsState => {
-      if (!decision.allowed && input.origin !== undefined)
+      if (!decision.allowed && input.origin !== undefined) {
         this.logDenial(route, source, input, decision);
+        if (!preflight) dropConditionals(headers);
+      }
       return { route, source, preflight, decision };
     };
     if ('failure' in policy) {
@@ -128,4 +131,14 @@ export class CorsEngine {
       `CORS ${input.preflight ? 'preflight' : 'request'} denied on ${route?.id ?? '(no route)'} by policy ${JSON.stringify(source.name)}: origin ${JSON.stringify(input.origin)}, ${decision.reason}`,
     );
   }
+}
+
+/**
+ * A denied origin must not revalidate a response it could read while it was allowed: a 304
+ * carries no CORS headers, and the browser would keep the ones it stored. Without the
+ * validators, the app answers in full, and without CORS headers.
+ */
+function dropConditionals(headers: CorsExchange['headers']): void {
+  delete headers['if-none-match'];
+  delete headers['if-modified-since'];
 }

@@ -78,10 +78,14 @@ export class CorsPolicyRegistry {
         : this.refToSource(ref, 'default policy', 'default');
   }
 
-  /** The source for a route's `@CorsPolicy` metadata (`undefined` metadata: the default). */
+  /**
+   * The source for a route's `@CorsPolicy` metadata (`undefined` metadata: the default).
+   * `inlineName` names an inline policy after where it is declared: `Controller (inline)`.
+   */
   forRoute(
     metadata: CorsPolicyMetadata | undefined,
     routeId: string,
+    inlineName: string,
   ): PolicySource | undefined {
     if (metadata === undefined) return this.defaultSource;
     if (metadata === false) return undefined;
@@ -95,7 +99,7 @@ export class CorsPolicyRegistry {
       }
       return this.defaultSource;
     }
-    return this.refToSource(metadata, routeId, `${routeId} (inline)`);
+    return this.refToSource(metadata, routeId, inlineName);
   }
 
   private refToSource(

@@ -49,14 +49,22 @@ export class CorsRouteTable {
     const known = this.forHandler(controller, handler);
     if (known) return known;
     const id = `${controller.name}#${methodName}`;
-    const metadata = this.reflector.getAllAndOverride<
-      CorsPolicyMetadata | undefined
-    >(CORS_POLICY_METADATA, [handler, controller]);
+    const onHandler = this.reflector.get<CorsPolicyMetadata | undefined>(
+      CORS_POLICY_METADATA,
+      handler,
+    );
+    const metadata =
+      onHandler ??
+      this.reflector.get<CorsPolicyMetadata | undefined>(
+        CORS_POLICY_METADATA,
+        controller,
+      );
+    const declaredAt = onHandler === undefined ? controller.name : id;
     const route: CorsRoute = {
       id,
       controller,
       handler,
-      source: this.registry.forRoute(metadata, id),
+      source: this.registry.forRoute(metadata, id, `${declaredAt} (inline)`),
     };
     this.byHandler.set(handler, [
       ...(this.byHandler.get(handler) ?? []),

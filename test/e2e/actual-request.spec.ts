@@ -49,6 +49,27 @@ describe.each(ADAPTERS)(
       expect(corsHeaders(res.headers)).toEqual({});
     });
 
+    it('answers a denied origin in full, never with a 304 that would keep cached CORS headers', async () => {
+      const fresh = await request(app.getHttpServer())
+        .get('/api/hello')
+        .set('Origin', APP_ORIGIN);
+      const validators = {
+        'If-None-Match': fresh.headers.etag ?? '"none"',
+        'If-Modified-Since': new Date().toUTCString(),
+      };
+      const denied = await request(app.getHttpServer())
+        .get('/api/hello')
+        .set('Origin', EVIL_ORIGIN)
+        .set(validators);
+      expect(denied.status).toBe(200);
+      expect(corsHeaders(denied.headers)).toEqual({});
+      const allowed = await request(app.getHttpServer())
+        .get('/api/hello')
+        .set('Origin', APP_ORIGIN)
+        .set(validators);
+      expect(allowed.status).toBe(adapter === 'express' ? 304 : 200);
+    });
+
     it("answers '*' for a '*' policy, with no Vary: Origin", async () => {
       const res = await request(app.getHttpServer())
         .get('/api/public')

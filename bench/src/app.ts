@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import {
+  Controller,
+  Get,
+  type INestApplication,
+  Injectable,
+  Module,
+  type Provider,
+  Put,
+  type Type,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  CorsModule,
+  type CorsModuleOptions,
+  CorsPolicy,
+  type CorsPolicyOptions,
+  type CorsPolicyProvider,
+} from 'nestjs-cors-policy';
+import {
+  BIG_ALLOWLIST,
+  ENABLE_CORS_OPTIONS,
+  MID_ORIGIN,
+  MIXED_POLICY,
+  POLICY,
+  ROUTE_COUNT,
+  routePolicy,
+} from './policy.js';
+import type { Routes, Variant } from './scenarios.js';
+
+const BODY = { items: [1, 2, 3] };
+
+@Controller('items')
+class ItemsController {
+  @Get()
+  list() {
+    return BODY;
+  }
+
+  @Put()
+  replace() {
+    return BODY;
+  }
+}
+
+/** `GET` and `PUT /s3/r{i}` for each `i`, each path with its own `@CorsPolicy`. */
+function manyRoutesController(): Type {
+  class ManyRoutesController {}
+  const prototype = ManyRoutesController.prototype as Record<string, unknown>;
+  for (let i = 0; i < ROUTE_COUNT; i++) {
+    const policy = CorsPolicy(routePolicy(i));
+    for (const [verb, mapping] of [
+      ['get', Get],
+      ['put', Put],
+    ] as const) {
+      const name = `${verb}${i}`;
+      prototype[name] = () => BODY;
+      const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+      mapping(`r${i}`)(prototype, name, descriptor);
+      policy(prototype, name, descriptor);
+    }
+  }
+  Controller('s3')(ManyRoutesController);
+  return ManyRoutesController;
+}
+
+/** How many times the provider below was asked, for the server's start-up check. */
+export const providerCalls = { count: 0 };
+
+/** A policy computed by an injectable class: a cached object, returned asynchronously. */
+@Injectable()
+class BenchPolicyProvider implements CorsPolicyProvider {
+  private readonly policy: CorsPolicyOptions = { ...POLICY };
+
+  async getPolicy(): Promise<CorsPolicyOptions> {
+    providerCalls.count++;
+    return this.policy;
+  }
+}
+
+interface CorsSetup {
+  module?: CorsModuleOptions;
+  enableCors?: typeof ENABLE_CORS_OPTIONS;
+  providers?: Provider[];
+}
+
+const SETUPS: Record<Variant, CorsSetup> = {
+  bare: {},
+  enableCors: { enableCors: ENABLE_CORS_OPTIONS },
+  module: { module: { default: POLICY } },
+  'module-one-origin': {
+    module: { default: { ...POLICY, origin: [MID_ORIGIN] } },
+  },
+  'module-big-allowlist': {
+    module: { default: { ...POLICY, origin: BIG_ALLOWLIST } },
+  },
+  'module-provider': {
+    module: { default: BenchPolicyProvider },
+    providers: [BenchPolicyProvider],
+  },
+  'module-mixed': { module: { default: MIXED_POLICY } },
+};
+
+/** The same Nest + Express app for every variant, differing only in how CORS is set up. */
+export async function createBenchApp(
+  variant: Variant,
+  routes: Routes,
+): Promise<INestApplication> {
+  const setup = SETUPS[variant];
+  const controllers: Type[] = [ItemsController];
+  if (routes === 'many') controllers.push(manyRoutesController());
+  class BenchModule {}
+  Module({
+    imports: setup.module ? [CorsModule.forRoot(setup.module)] : [],
+    controllers,
+    providers: setup.providers ?? [],
+  })(BenchModule);
+  const app = await NestFactory.create(BenchModule, { logger: false });
+  if (setup.enableCors) app.enableCors(setup.enableCors);
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * In-process memory check, run with `--expose-gc`: a million decisions for distinct random
+ * origins, through the core's `decide()` and through the module's engine in a booted app.
+ * Sends a `MemoryResult[]` to the parent.
+ */
+import { compilePolicy } from '../../dist/core/compile-policy.js';
+import { decide } from '../../dist/core/cors-decision.js';
+import { CorsEngine } from '../../dist/nest/cors-engine.js';
+import { createBenchApp } from './app.js';
+import { ALLOWED_ORIGIN, distinctOrigin, MIXED_POLICY } from './policy.js';
+
+export interface MemoryResult {
+  name: string;
+  requests: number;
+  /** Heap used after a full GC, in bytes. */
+  before: number;
+  after: number;
+}
+
+const REQUESTS = 1_000_000;
+const WARM_UP = 20_000;
+
+function heapUsed(): number {
+  globalThis.gc!();
+  globalThis.gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+function measure(name: string, call: (origin: string) => unknown) {
+  for (let i = 0; i < WARM_UP; i++) call(distinctOrigin(i));
+  const before = heapUsed();
+  for (let i = 0; i < REQUESTS; i++) call(distinctOrigin(WARM_UP + i));
+  return { name, requests: REQUESTS, before, after: heapUsed() };
+}
+
+const { policy } = compilePolicy('memory', 'bench', MIXED_POLICY);
+const request = () => {
+  throw new Error('a static policy never needs the request');
+};
+const app = await createBenchApp('module-mixed', 'basic');
+await app.init();
+const engine = app.get(CorsEngine, { strict: false });
+const evaluate = (origin: string) =>
+  engine.evaluate({
+    method: 'GET',
+    url: '/items',
+    headers: { origin },
+    raw: {},
+  });
+const check = evaluate(ALLOWED_ORIGIN);
+if (check instanceof Promise || !check?.decision?.allowed) {
+  throw new Error(
+    'the engine does not allow GET /items from the allowed origin',
+  );
+}
+
+const results: MemoryResult[] = [
+  measure('decide() (core)', (origin) =>
+    decide(policy!, { origin, preflight: false }, request),
+  ),
+  measure('CorsEngine.evaluate() (route lookup + policy + decision)', evaluate),
+];
+await app.close();
+process.send!(results);

@@ -1,0 +1,121 @@
+import { do_not_optimize, measure } from 'mitata';
+import { compilePolicy } from '../../dist/core/compile-policy.js';
+import type { CompiledCorsPolicy } from '../../dist/core/compiled-policy.js';
+import { type CorsInput, decide } from '../../dist/core/cors-decision.js';
+import type { CorsPolicyOptions, CorsRequest } from 'nestjs-cors-policy';
+import { parseRequestHeaders } from '../../dist/core/request-headers.js';
+import {
+  ALLOWED_ORIGIN,
+  DENIED_ORIGIN,
+  MIXED_POLICY,
+  POLICY,
+} from './policy.js';
+
+export interface MicroResult {
+  name: string;
+  opsPerSecond: number;
+  microsecondsPerCall: number;
+  /** Most microseconds per call allowed, when there is a target. */
+  maxMicroseconds?: number;
+}
+
+/** Adversarial `Access-Control-Request-Headers` must parse in less than this. */
+const MAX_HEADER_MICROSECONDS = 50;
+
+function compile(options: CorsPolicyOptions): CompiledCorsPolicy {
+  const { policy, issues } = compilePolicy('bench', 'bench', options);
+  if (!policy) throw new Error(JSON.stringify(issues));
+  return policy;
+}
+
+const ADVERSARIAL_HEADERS: Record<string, string> = {
+  '15,000 commas': ','.repeat(15_000),
+  '15,000 spaces': ' '.repeat(15_000),
+  '1,500 names (16 KB)': Array.from(
+    { length: 1_500 },
+    (_, i) => `x-hdr-${String(i).padStart(4, '0')}`,
+  ).join(','),
+  '64 names of 250 chars (16 KB)': Array.from({ length: 64 }, (_, i) =>
+    `x-${i}-`.padEnd(250, 'a'),
+  ).join(','),
+};
+
+/** What any one-pass parser costs at least: reading each character once. */
+function scan(value: string): number {
+  let commas = 0;
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) === 0x2c) commas++;
+  }
+  return commas;
+}
+
+export async function runMicrobenchmarks(): Promise<MicroResult[]> {
+  const matcher = compile(MIXED_POLICY).matcher!;
+  const policy = compile(POLICY);
+  const request = (): CorsRequest => {
+    throw new Error('a static policy never needs the request');
+  };
+  const actual: CorsInput = { origin: ALLOWED_ORIGIN, preflight: false };
+  const preflight: CorsInput = {
+    origin: ALLOWED_ORIGIN,
+    preflight: true,
+    requestMethod: 'PUT',
+    requestHeaders: 'content-type',
+  };
+  const origins = {
+    exact: ALLOWED_ORIGIN,
+    'subdomain wildcard': 'https://a.b.tenant.example.com',
+    'any port': 'http://localhost:5173',
+    regexp: 'https://pr-42.preview.example.dev',
+    miss: DENIED_ORIGIN,
+  };
+  for (const [kind, origin] of Object.entries(origins)) {
+    if (matcher.matches(origin) !== (kind !== 'miss'))
+      throw new Error(`origin match: ${kind} gives the wrong answer`);
+  }
+  for (const input of [actual, preflight]) {
+    const decision = decide(policy, input, request);
+    if (decision instanceof Promise || !decision.allowed)
+      throw new Error(`decide() denies ${JSON.stringify(input)}`);
+  }
+  const cases: Array<[string, () => unknown, number?]> = [
+    ...Object.entries(origins).map(
+      ([kind, origin]): [string, () => unknown] => [
+        `origin match: ${kind}`,
+        () => matcher.matches(origin),
+      ],
+    ),
+    ...Object.entries({
+      'content-type,authorization': 'content-type,authorization',
+      'Content-Type, Authorization, X-Requested-With':
+        'Content-Type, Authorization, X-Requested-With',
+    }).map(([label, value]): [string, () => unknown] => [
+      `parse request headers: ${label}`,
+      () => parseRequestHeaders(value),
+    ]),
+    ...Object.entries(ADVERSARIAL_HEADERS).map(
+      ([label, value]): [string, () => unknown, number] => [
+        `parse request headers: ${label}, ${(value.length / 1024).toFixed(1)} KB`,
+        () => parseRequestHeaders(value),
+        MAX_HEADER_MICROSECONDS,
+      ],
+    ),
+    [
+      'reference: a bare charCodeAt loop over the 1,500 names (16 KB)',
+      () => scan(ADVERSARIAL_HEADERS['1,500 names (16 KB)']),
+    ],
+    ['decide: actual GET', () => decide(policy, actual, request)],
+    ['decide: preflight PUT', () => decide(policy, preflight, request)],
+  ];
+  const results: MicroResult[] = [];
+  for (const [name, fn, maxMicroseconds] of cases) {
+    const { avg } = await measure(() => do_not_optimize(fn()));
+    results.push({
+      name,
+      opsPerSecond: 1e9 / avg,
+      microsecondsPerCall: avg / 1e3,
+      maxMicroseconds,
+    });
+  }
+  return results;
+}
