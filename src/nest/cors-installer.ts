@@ -61,7 +61,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     if (this.unsupportedAdapter) {
       throw new Error(
-        `CorsModule supports the Express adapter; this application runs on "${this.unsupportedAdapter}". Use @nestjs/platform-express.`,
+        `CorsModule supports the Express and Fastify adapters; this application runs on "${this.unsupportedAdapter}". Use @nestjs/platform-express or @nestjs/platform-fastify.`,
       );
     }
     this.registry.load();
