@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'demo/dist/', 'node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'demo/dist/',
+      'bench/dist/',
+      'bench/.scratch/',
+      'node_modules/',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -3,10 +3,10 @@
  * origins, through the core's `decide()` and through the module's engine in a booted app.
  * Sends a `MemoryResult[]` to the parent.
  */
-import { compilePolicy } from '../../dist/core/compile-policy.js';
 import { decide } from '../../dist/core/cors-decision.js';
 import { CorsEngine } from '../../dist/nest/cors-engine.js';
 import { createBenchApp } from './app.js';
+import { compile, noRequest } from './core.js';
 import { ALLOWED_ORIGIN, distinctOrigin, MIXED_POLICY } from './policy.js';
 
 export interface MemoryResult {
@@ -33,10 +33,7 @@ function measure(name: string, call: (origin: string) => unknown) {
   return { name, requests: REQUESTS, before, after: heapUsed() };
 }
 
-const { policy } = compilePolicy('memory', 'bench', MIXED_POLICY);
-const request = () => {
-  throw new Error('a static policy never needs the request');
-};
+const policy = compile(MIXED_POLICY);
 const app = await createBenchApp('module-mixed', 'basic');
 await app.init();
 const engine = app.get(CorsEngine, { strict: false });
@@ -56,7 +53,7 @@ if (check instanceof Promise || !check?.decision?.allowed) {
 
 const results: MemoryResult[] = [
   measure('decide() (core)', (origin) =>
-    decide(policy!, { origin, preflight: false }, request),
+    decide(policy, { origin, preflight: false }, noRequest),
   ),
   measure('CorsEngine.evaluate() (route lookup + policy + decision)', evaluate),
 ];

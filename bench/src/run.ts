@@ -251,6 +251,7 @@ function rowsOf(
 
 async function http(): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => selected(s.id));
+  if (scenarios.length === 0) return;
   const servers = scenarios.reduce((n, s) => n + s.variants.length, 0);
   const minutes = (servers * (WARM_UP_SECONDS + ROUNDS * SECONDS)) / 60;
   log(
