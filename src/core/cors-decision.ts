@@ -1,7 +1,7 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsRequest } from './cors-policy-options.js';
 import { parseRequestHeaders } from './request-headers.js';
-import { parseRequestOrigin } from './request-origin.js';
+import { isRequestOrigin } from './request-origin.js';
 import { isToken } from './token.js';
 
 /** What the decision needs to know of a request. */
@@ -62,7 +62,7 @@ export function checkOrigin(
       ? ALLOWED
       : NOT_ALLOWED;
   }
-  if (!parseRequestOrigin(origin)) return MALFORMED;
+  if (!isRequestOrigin(origin)) return MALFORMED;
   if (policy.anyOrigin !== undefined) return ALLOWED;
   if (policy.matcher)
     return policy.matcher.matches(origin) ? ALLOWED : NOT_ALLOWED;

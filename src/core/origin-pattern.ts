@@ -1,5 +1,5 @@
 import { parse as parseDomain } from 'tldts';
-import { parseRequestOrigin } from './request-origin.js';
+import { isRequestOrigin } from './request-origin.js';
 
 /** One compiled entry of an origin allowlist. */
 export type OriginPattern =
@@ -60,7 +60,7 @@ function parseRegExp(regexp: RegExp): OriginPatternResult {
 }
 
 function parseExact(entry: string): OriginPatternResult {
-  if (parseRequestOrigin(entry))
+  if (isRequestOrigin(entry))
     return { pattern: { kind: 'exact', origin: entry } };
   const suggestion = suggestOrigin(entry);
   return fail(

@@ -4,6 +4,11 @@ import { isTokenChar } from './token.js';
 export const MAX_REQUESTED_HEADERS = 64;
 /** Most empty elements (`a,,b`) tolerated in `Access-Control-Request-Headers`. */
 export const MAX_EMPTY_ELEMENTS = 16;
+/**
+ * Longest `Access-Control-Request-Headers` considered: room for the most names at 60
+ * characters each. Anything longer is refused before it is read.
+ */
+export const MAX_REQUEST_HEADERS_LENGTH = 4096;
 
 /** A parsed `Access-Control-Request-Headers`. */
 export interface RequestedHeaders {
@@ -18,13 +23,15 @@ const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
 
 /**
  * Parses `Access-Control-Request-Headers` in one linear pass, without regular expressions.
- * Returns `undefined` when it is malformed or over the bounds above.
+ * Returns `undefined` when it is malformed or over the bounds above, so hostile input costs
+ * at most one pass over 4 KB.
  */
 export function parseRequestHeaders(
   value: string,
 ): RequestedHeaders | undefined {
-  const names: string[] = [];
   const length = value.length;
+  if (length > MAX_REQUEST_HEADERS_LENGTH) return undefined;
+  const names: string[] = [];
   let empties = 0;
   let canonical = true;
   let i = 0;

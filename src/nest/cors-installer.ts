@@ -16,6 +16,7 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { markRouteOwners } from './route-owners.js';
+import { mayShareRoutes } from './shared-routes.js';
 
 /**
  * Wires the module into the application: marks controller methods before Nest registers
@@ -29,6 +30,8 @@ export class CorsInstaller implements OnApplicationBootstrap {
   binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
   private adapterCorsEnabled = false;
+  /** Whether the handler that runs may not be the one its path points to (see `mayShareRoutes`). */
+  readonly routesMayBeShared: boolean;
 
   constructor(
     adapterHost: HttpAdapterHost,
@@ -42,9 +45,10 @@ export class CorsInstaller implements OnApplicationBootstrap {
       .getControllers()
       .map((wrapper) => wrapper.metatype as Type | null)
       .filter((metatype): metatype is Type => typeof metatype === 'function');
-    markRouteOwners(controllers, (prototype) =>
-      scanner.getAllMethodNames(prototype),
-    );
+    const methodNames = (prototype: object) =>
+      scanner.getAllMethodNames(prototype);
+    markRouteOwners(controllers, methodNames);
+    this.routesMayBeShared = mayShareRoutes(controllers, methodNames);
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
       const enableCors = adapter.enableCors;

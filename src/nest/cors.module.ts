@@ -10,7 +10,8 @@ import { CorsService } from './cors.service.js';
 
 /**
  * Per-route CORS. `CorsModule.forRoot({ default, policies })` or `forRootAsync(...)` is all the
- * set-up: the module mounts its early hook and registers its global interceptor itself.
+ * set-up: the module mounts its early hook and registers its global interceptor itself, where
+ * the app has handlers that share a path (host or header versioning).
  */
 @Module({
   imports: [DiscoveryModule],
@@ -20,7 +21,12 @@ import { CorsService } from './cors.service.js';
     CorsEngine,
     CorsInstaller,
     CorsInterceptor,
-    { provide: APP_INTERCEPTOR, useExisting: CorsInterceptor },
+    {
+      provide: APP_INTERCEPTOR,
+      useFactory: (installer: CorsInstaller, interceptor: CorsInterceptor) =>
+        installer.routesMayBeShared ? interceptor : null,
+      inject: [CorsInstaller, CorsInterceptor],
+    },
     CorsService,
   ],
   exports: [CorsService],

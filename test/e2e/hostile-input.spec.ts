@@ -21,23 +21,10 @@ describe.each(ADAPTERS)('8. hostile input (%s)', (adapter) => {
     expect(rejections).toEqual([]);
   });
 
-  it('parses thousands of spaces as optional whitespace', async () => {
-    const res = await preflight(
-      app,
-      '/api/public',
-      APP_ORIGIN,
-      'GET',
-      `content-type,${' '.repeat(15000)}x-a`,
-    );
-    expect(res.status).toBe(204);
-    expect(res.headers['access-control-allow-headers']).toBe(
-      'content-type,x-a',
-    );
-  });
-
-  it('refuses thousands of commas or names in Access-Control-Request-Headers', async () => {
+  it('refuses thousands of commas, spaces or names in Access-Control-Request-Headers', async () => {
     for (const headers of [
       ','.repeat(15000),
+      `content-type,${' '.repeat(15000)}x-a`,
       Array.from({ length: 1500 }, (_, i) => `x-h${i}`).join(','),
     ]) {
       const res = await preflight(
