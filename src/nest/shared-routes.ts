@@ -4,6 +4,10 @@ import type { Type } from '@nestjs/common';
 const HOST_METADATA = 'host';
 const VERSION_METADATA = '__version__';
 
+/** `@Controller()` defines its keys even when their value is `undefined`. */
+const has = (key: string, target: object) =>
+  Reflect.getMetadata(key, target) !== undefined;
+
 /**
  * Whether several handlers may serve the same method and path, told apart by the host or by
  * a version outside the URI. Only then can the handler that runs differ from the one the
@@ -16,8 +20,8 @@ export function mayShareRoutes(
 ): boolean {
   return controllers.some(
     (controller) =>
-      Reflect.hasMetadata(HOST_METADATA, controller) ||
-      Reflect.hasMetadata(VERSION_METADATA, controller) ||
+      has(HOST_METADATA, controller) ||
+      has(VERSION_METADATA, controller) ||
       methodNames(controller.prototype).some((name) => {
         const method: unknown = controller.prototype[name];
         return (
