@@ -139,6 +139,7 @@ export class CorsEngine {
  * validators, the app answers in full, and without CORS headers.
  */
 function dropConditionals(headers: CorsExchange['headers']): void {
-  delete headers['if-none-match'];
-  delete headers['if-modified-since'];
+  if (headers['if-none-match'] !== undefined) delete headers['if-none-match'];
+  if (headers['if-modified-since'] !== undefined)
+    delete headers['if-modified-since'];
 }
