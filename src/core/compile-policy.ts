@@ -3,6 +3,7 @@ import type { CorsConfigIssue } from './config-issue.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
 import { OriginMatcher } from './origin-matcher.js';
 import { type OriginPattern, parseOriginEntry } from './origin-pattern.js';
+import { showValue } from './show-value.js';
 import { isToken } from './token.js';
 
 export const DEFAULT_METHODS = [
@@ -132,14 +133,17 @@ export function compilePolicy(
   ) {
     error(
       'maxAge',
-      `${String(maxAge)} is not a whole number of seconds from 0 to ${MAX_AGE_LIMIT}; browsers cap it anyway (Chromium at 7200)`,
+      `${showValue(maxAge)} is not a whole number of seconds from 0 to ${MAX_AGE_LIMIT}; browsers cap it anyway (Chromium at 7200)`,
     );
   }
-  const status = options.optionsSuccessStatus ?? 204;
+  const status =
+    options.optionsSuccessStatus === undefined
+      ? 204
+      : options.optionsSuccessStatus;
   if (!(Number.isInteger(status) && status >= 200 && status <= 299)) {
     error(
       'optionsSuccessStatus',
-      `${String(status)} is not a 2xx status; browsers fail preflights with any other; use 204 or 200`,
+      `${showValue(status)} is not a 2xx status; browsers fail preflights with any other; use 204 or 200`,
     );
   }
   if (issues.some((issue) => issue.severity === 'error') || !origin) {
@@ -184,7 +188,7 @@ type Report = (field: string, message: string) => void;
 function checkBoolean(value: unknown, field: string, error: Report): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean')
-    error(field, `${JSON.stringify(value)} is not true or false`);
+    error(field, `${showValue(value)} is not true or false`);
   return value === true;
 }
 
@@ -258,10 +262,7 @@ function compileList(
 ): CompiledList {
   if (value === undefined) return { list: undefined, any: false };
   if (typeof value !== 'string' && !Array.isArray(value)) {
-    error(
-      field,
-      `${JSON.stringify(value)} is not a string or an array of strings`,
-    );
+    error(field, `${showValue(value)} is not a string or an array of strings`);
     return { list: undefined, any: false };
   }
   const items = (Array.isArray(value) ? value : value.split(',')).map((item) =>
@@ -286,7 +287,7 @@ function compileList(
     } else {
       error(
         field,
-        `${JSON.stringify(item)} is not a valid name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+        `${showValue(item)} is not a valid name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
       );
     }
   }

@@ -1,5 +1,6 @@
 import { parse as parseDomain } from 'tldts';
 import { isRequestOrigin } from './request-origin.js';
+import { showValue } from './show-value.js';
 
 /** One compiled entry of an origin allowlist. */
 export type OriginPattern =
@@ -27,7 +28,9 @@ const fail = (error: string): OriginPatternResult => ({ error });
 export function parseOriginEntry(entry: string | RegExp): OriginPatternResult {
   if (entry instanceof RegExp) return parseRegExp(entry);
   if (typeof entry !== 'string') {
-    return fail(`${describe(entry)} is not an origin: use strings and RegExps`);
+    return fail(
+      `${showValue(entry)} is not an origin: use strings and RegExps`,
+    );
   }
   const trimmed = entry.trim();
   if (trimmed !== entry || /[\s\u0000-\u001f\u007f]/.test(entry)) {
@@ -44,11 +47,7 @@ export function parseOriginEntry(entry: string | RegExp): OriginPatternResult {
 
 function parseRegExp(regexp: RegExp): OriginPatternResult {
   const { source } = regexp;
-  if (
-    !source.startsWith('^') ||
-    !source.endsWith('$') ||
-    source.endsWith('\\$')
-  ) {
+  if (!source.startsWith('^') || !endsWithAnchor(source)) {
     return fail(
       `${String(regexp)} is not anchored, so it also matches origins that merely contain a match; write /^${source.replace(/^\^/, '').replace(/\$$/, '')}$/`,
     );
@@ -117,5 +116,12 @@ function parseWildcard(entry: string): OriginPatternResult {
 }
 
 const quote = (value: string) => JSON.stringify(value);
-const describe = (value: unknown) =>
-  typeof value === 'object' ? JSON.stringify(value) : String(value);
+
+/** Whether a RegExp source ends with a `$` anchor, not with an escaped `\$`. */
+function endsWithAnchor(source: string): boolean {
+  if (!source.endsWith('$')) return false;
+  let backslashes = 0;
+  for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i--)
+    backslashes++;
+  return backslashes % 2 === 0;
+}

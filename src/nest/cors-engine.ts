@@ -5,7 +5,12 @@ import {
   decide,
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
-import { type CorsExchange, type CorsState, pathOf } from './cors-exchange.js';
+import {
+  type CorsExchange,
+  type CorsState,
+  type CorsTarget,
+  pathOf,
+} from './cors-exchange.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
@@ -30,18 +35,8 @@ export class CorsEngine {
     this.lookup = lookup;
   }
 
-  /** The route that `method` on `path` reaches, if a controller serves it. */
-  findRoute(method: string, path: string): CorsRoute | undefined {
-    return this.lookup(method, path);
-  }
-
-  /**
-   * Decides for a request before routing. `undefined`: the request's route has no policy and
-   * the module stays out of it.
-   */
-  evaluate(
-    exchange: CorsExchange,
-  ): CorsState | undefined | Promise<CorsState | undefined> {
+  /** The route and policy of a request, from the adapter's route table. */
+  target(exchange: CorsExchange): CorsTarget {
     const { headers } = exchange;
     const requestMethod = headers['access-control-request-method'];
     const preflight =
@@ -52,6 +47,17 @@ export class CorsEngine {
     const method = preflight ? String(requestMethod) : exchange.method;
     const route = this.lookup(method, path);
     const source = route ? route.source : this.registry.defaultSource;
+    return { route, source, preflight, method, path };
+  }
+
+  /**
+   * Decides for a request before routing. `undefined`: the request's route has no policy and
+   * the module stays out of it.
+   */
+  evaluate(
+    exchange: CorsExchange,
+  ): CorsState | undefined | Promise<CorsState | undefined> {
+    const { route, source, preflight, method, path } = this.target(exchange);
     if (!source) return undefined;
     return this.evaluateFor(route, source, exchange, preflight, method, path);
   }

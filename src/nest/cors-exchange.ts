@@ -29,3 +29,14 @@ export function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
 }
+
+/** The route and policy a request gets, as decided before routing. */
+export interface CorsTarget {
+  route: CorsRoute | undefined;
+  /** `undefined`: the module stays out of the request. */
+  source: PolicySource | undefined;
+  preflight: boolean;
+  /** The method the route is looked up with: for a preflight, the requested one. */
+  method: string;
+  path: string;
+}

@@ -5,6 +5,7 @@ import { compilePolicy } from '../core/compile-policy.js';
 import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
 import { type CorsConfigIssue } from '../core/config-issue.js';
 import { describeError } from '../core/cors-decision.js';
+import { showValue } from '../core/show-value.js';
 import type {
   CorsPolicyOptions,
   CorsRequest,
@@ -17,7 +18,16 @@ import type {
 } from './cors-module-options.interface.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
-import type { PolicySource, ResolvedPolicy } from './policy-source.js';
+import type {
+  PolicyFailure,
+  PolicySource,
+  ResolvedPolicy,
+} from './policy-source.js';
+
+type ProviderSource = Extract<PolicySource, { kind: 'provider' }>;
+
+const isPositiveInteger = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) > 0;
 
 const DEFAULT_CACHE_SIZE = 1000;
 
@@ -33,9 +43,10 @@ export class CorsPolicyRegistry {
   /** What each distinct object a provider returned compiled to. */
   private readonly compiled = new WeakMap<
     object,
-    CompiledCorsPolicy | { failure: string }
+    CompiledCorsPolicy | PolicyFailure
   >();
-  private readonly cache?: LRUCache<string, CompiledCorsPolicy | false>;
+  /** One source per provider class, however many routes name it. */
+  private readonly providers = new Map<Function, PolicySource>();
   /** What is wrong with the configuration, found by `load()` and `forRoute()`. */
   readonly issues: CorsConfigIssue[] = [];
   /** The default policy, `undefined` for none. Set by `load()`. */
@@ -44,27 +55,24 @@ export class CorsPolicyRegistry {
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
     private readonly moduleRef: ModuleRef,
-  ) {
-    const cache = options.providerCache;
-    if (cache) {
-      this.cache = new LRUCache({
-        max: cache.max ?? DEFAULT_CACHE_SIZE,
-        ttl: cache.ttl,
-      });
-    }
-  }
+  ) {}
 
   /** Compiles the module's policies. */
   load(): void {
     const { policies = {}, providerCache } = this.options;
-    if (
-      providerCache &&
-      !(Number.isInteger(providerCache.ttl) && providerCache.ttl > 0)
-    ) {
+    const { ttl, max = DEFAULT_CACHE_SIZE } = providerCache ?? {};
+    if (providerCache && !isPositiveInteger(ttl)) {
       this.report(
         'CorsModule',
         'providerCache.ttl',
-        `${String(providerCache.ttl)} is not a positive whole number of milliseconds`,
+        `${showValue(ttl)} is not a positive whole number of milliseconds`,
+      );
+    }
+    if (providerCache && !isPositiveInteger(max)) {
+      this.report(
+        'CorsModule',
+        'providerCache.max',
+        `${showValue(max)} is not a positive whole number of entries`,
       );
     }
     for (const [name, ref] of Object.entries(policies)) {
@@ -109,7 +117,7 @@ export class CorsPolicyRegistry {
   ): PolicySource | undefined {
     if (typeof ref === 'string') {
       const source = this.named.get(ref);
-      if (!source && !(ref in (this.options.policies ?? {}))) {
+      if (!source && !Object.hasOwn(this.options.policies ?? {}, ref)) {
         const known = Object.keys(this.options.policies ?? {});
         this.report(
           subject,
@@ -135,12 +143,33 @@ export class CorsPolicyRegistry {
     ref: CorsPolicyOptions | Type<CorsPolicyProvider>,
   ): PolicySource | undefined {
     if (typeof ref === 'function') {
+      const known = this.providers.get(ref);
+      if (known) return known;
       const provider = this.lookUp(ref, subject);
-      return provider && { kind: 'provider', name: ref.name, provider };
+      if (!provider) return undefined;
+      const source: PolicySource = {
+        kind: 'provider',
+        name: ref.name,
+        provider,
+        cache: this.createCache(),
+      };
+      this.providers.set(ref, source);
+      return source;
     }
     const { policy, issues } = compilePolicy(name, subject, ref);
     this.issues.push(...issues);
     return policy && { kind: 'static', name, policy };
+  }
+
+  private createCache():
+    LRUCache<string, CompiledCorsPolicy | false> | undefined {
+    const { providerCache } = this.options;
+    if (!providerCache || !isPositiveInteger(providerCache.ttl))
+      return undefined;
+    const max = providerCache.max ?? DEFAULT_CACHE_SIZE;
+    return isPositiveInteger(max)
+      ? new LRUCache({ max, ttl: providerCache.ttl })
+      : undefined;
   }
 
   private lookUp(
@@ -179,60 +208,62 @@ export class CorsPolicyRegistry {
     request: () => CorsRequest,
   ): ResolvedPolicy | Promise<ResolvedPolicy> {
     if (source.kind === 'static') return source.policy;
-    const { provider, name } = source;
+    const { provider, name, cache } = source;
     let key: string | undefined;
     try {
-      key = this.cache && provider.cacheKey?.(request());
-      const hit =
-        key === undefined ? undefined : this.cache!.get(`${name}\u0000${key}`);
+      key = cache && provider.cacheKey?.(request());
+      const hit = key === undefined ? undefined : cache!.get(key);
       if (hit !== undefined) return hit;
       const answer = provider.getPolicy(request());
       return answer instanceof Promise
-        ? answer.then(
-            (value) => this.accept(name, key, value),
-            (error: unknown) => this.fail(name, error),
-          )
-        : this.accept(name, key, answer);
+        ? answer
+            .then((value) => this.accept(source, key, value))
+            .catch((error: unknown) => this.fail(name, error))
+        : this.accept(source, key, answer);
     } catch (error) {
       return this.fail(name, error);
     }
   }
 
   private accept(
-    name: string,
+    source: ProviderSource,
     key: string | undefined,
     answer: CorsPolicyOptions | false,
   ): ResolvedPolicy {
-    let policy: CompiledCorsPolicy | false;
+    const { name, cache } = source;
     if (answer !== false && (typeof answer !== 'object' || answer === null)) {
       return this.fail(
         name,
         new Error(
-          `getPolicy() returned ${String(answer)}, neither a policy nor false`,
+          `getPolicy() returned ${showValue(answer)}, neither a policy nor false`,
         ),
       );
     }
-    if (answer === false) {
-      policy = false;
-    } else {
-      let compiled = this.compiled.get(answer);
-      if (!compiled) {
-        const result = compilePolicy(name, `provider ${name}`, answer);
-        const errors = result.issues.filter(
-          (issue) => issue.severity === 'error',
-        );
-        compiled = result.policy ?? {
-          failure: `returned an invalid policy: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
-        };
-        if ('failure' in compiled)
-          this.logger.error(`CORS provider ${name} ${compiled.failure}`);
-        this.compiled.set(answer, compiled);
-      }
-      if ('failure' in compiled) return compiled;
-      policy = compiled;
-    }
-    if (key !== undefined) this.cache!.set(`${name}\u0000${key}`, policy);
+    const policy = answer === false ? false : this.compileAnswer(name, answer);
+    if (policy !== false && 'failure' in policy) return policy;
+    if (key !== undefined) cache!.set(key, policy);
     return policy;
+  }
+
+  /** Compiles what a provider returned, once per distinct object. */
+  private compileAnswer(
+    name: string,
+    answer: CorsPolicyOptions,
+  ): CompiledCorsPolicy | PolicyFailure {
+    let compiled = this.compiled.get(answer);
+    if (!compiled) {
+      const result = compilePolicy(name, `provider ${name}`, answer);
+      const errors = result.issues.filter(
+        (issue) => issue.severity === 'error',
+      );
+      compiled = result.policy ?? {
+        failure: `returned an invalid policy: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      };
+      if ('failure' in compiled)
+        this.logger.error(`CORS provider ${name} ${compiled.failure}`);
+      this.compiled.set(answer, compiled);
+    }
+    return compiled;
   }
 
   private fail(name: string, error: unknown): ResolvedPolicy {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
 import { CorsEngine } from './cors-engine.js';
-import { CorsPolicyRegistry } from './cors-policy-registry.js';
 
 /** A request to explain, as a browser would send it. */
 export interface CorsExplainRequest {
@@ -39,20 +38,19 @@ export interface CorsExplanation {
 /** Explains the module's decisions without sending a request. */
 @Injectable()
 export class CorsService {
-  constructor(
-    private readonly engine: CorsEngine,
-    private readonly registry: CorsPolicyRegistry,
-  ) {}
+  constructor(private readonly engine: CorsEngine) {}
 
   async explain(request: CorsExplainRequest): Promise<CorsExplanation> {
     const { method, path, origin, requestMethod, requestHeaders } = request;
-    const preflight =
-      method === 'OPTIONS' &&
-      origin !== undefined &&
-      requestMethod !== undefined;
-    const routeMethod = preflight ? requestMethod : method;
-    const route = this.engine.findRoute(routeMethod, path);
-    const source = route ? route.source : this.registry.defaultSource;
+    const headers: Record<string, string> = {};
+    if (origin !== undefined) headers.origin = origin;
+    if (requestMethod !== undefined)
+      headers['access-control-request-method'] = requestMethod;
+    if (requestHeaders !== undefined)
+      headers['access-control-request-headers'] = requestHeaders;
+    const exchange = { method, url: path, headers, raw: undefined };
+    const target = this.engine.target(exchange);
+    const { route, source, preflight } = target;
     const base = { route: route?.id ?? null, preflight, headers: {} };
     if (!source) {
       return {
@@ -62,19 +60,13 @@ export class CorsService {
         reason: 'no CORS policy applies to this route',
       };
     }
-    const headers: Record<string, string> = {};
-    if (origin !== undefined) headers.origin = origin;
-    if (requestMethod !== undefined)
-      headers['access-control-request-method'] = requestMethod;
-    if (requestHeaders !== undefined)
-      headers['access-control-request-headers'] = requestHeaders;
     const state = await this.engine.evaluateFor(
       route,
       source,
-      { method, url: path, headers, raw: undefined },
+      exchange,
       preflight,
-      routeMethod,
-      path,
+      target.method,
+      target.path,
     );
     if (!state?.decision) {
       return {

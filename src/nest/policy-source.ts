@@ -1,10 +1,17 @@
+import type { LRUCache } from 'lru-cache';
 import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
 
 /** Where a route's policy comes from: fixed at bootstrap, or asked of a provider per request. */
 export type PolicySource =
   | { kind: 'static'; name: string; policy: CompiledCorsPolicy }
-  | { kind: 'provider'; name: string; provider: CorsPolicyProvider };
+  | {
+      kind: 'provider';
+      name: string;
+      provider: CorsPolicyProvider;
+      /** This provider's answers by `cacheKey()`, with the module's `providerCache` on. */
+      cache: LRUCache<string, CompiledCorsPolicy | false> | undefined;
+    };
 
 /** A provider that threw, rejected or returned an invalid policy: the request is denied. */
 export interface PolicyFailure {

@@ -47,7 +47,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       for (const name in decision.headers)
         res.setHeader(name, decision.headers[name]);
       if (decision.vary) res.setHeader('Vary', decision.vary);
-      res.setHeader('Content-Length', '0');
+      if (decision.status !== 204) res.setHeader('Content-Length', '0');
       res.end();
       return;
     }

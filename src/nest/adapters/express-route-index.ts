@@ -106,7 +106,7 @@ export function expressRouteLookup(
       if (!prefixLengths.has(slash + 1)) continue;
       for (const entry of dynamicPaths.get(folded.slice(0, slash + 1)) ?? []) {
         if (best && entry.index > best.index) break;
-        if (handles(entry, method) && entry.layer.match(path)) {
+        if (handles(entry, method) && matches(entry.layer, path)) {
           best = entry;
           break;
         }
@@ -114,4 +114,13 @@ export function expressRouteLookup(
     }
     return best?.route;
   };
+}
+
+/** Express's own match; a malformed percent-escape, which Express answers with 400, matches nothing. */
+function matches(layer: ExpressLayer, path: string): boolean {
+  try {
+    return Boolean(layer.match(path));
+  } catch {
+    return false;
+  }
 }
