@@ -181,6 +181,17 @@ describe.each(ADAPTERS)(
       await app.close();
     });
 
+    it('validates the provider cache bounds', async () => {
+      const error = await bootstrapError({
+        adapter,
+        cors: CorsModule.forRoot({ providerCache: { ttl: -1, max: 0 } }),
+      });
+      expect(error.message.split('\n').slice(1)).toEqual([
+        '  - CorsModule › providerCache.ttl: -1 is not a positive whole number of milliseconds',
+        '  - CorsModule › providerCache.max: 0 is not a positive whole number of entries',
+      ]);
+    });
+
     it('validates options given through forRootAsync', async () => {
       @Injectable()
       class Settings {

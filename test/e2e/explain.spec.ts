@@ -54,6 +54,20 @@ describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
     });
   });
 
+  it('ignores the query string of the path', async () => {
+    expect(
+      await cors.explain({
+        method: 'GET',
+        path: '/api/partners?page=2',
+        origin: PARTNER_ORIGIN,
+      }),
+    ).toMatchObject({
+      route: 'PartnersController#list',
+      policy: 'partners',
+      allowed: true,
+    });
+  });
+
   it('explains a route without CORS and an unknown route', async () => {
     expect(
       await cors.explain({

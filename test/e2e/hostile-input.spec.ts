@@ -51,6 +51,15 @@ describe.each(ADAPTERS)('8. hostile input (%s)', (adapter) => {
     expect(res.headers['access-control-allow-headers']).toBe('x-a,x-b');
   });
 
+  it('answers a malformed percent-escape in the path without a 5xx', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/api/hello/items/%E0')
+      .set('Origin', APP_ORIGIN);
+    expect(res.status).toBe(400);
+    const pre = await preflight(app, '/api/hello/items/%E0', APP_ORIGIN, 'GET');
+    expect(pre.status).toBeLessThan(500);
+  });
+
   it('never reflects a method that is not a token', async () => {
     const res = await preflight(app, '/api/public', APP_ORIGIN, 'GET /x');
     expect(res.status).toBe(403);

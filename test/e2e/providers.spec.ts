@@ -167,3 +167,78 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+describe.each(ADAPTERS)('9. provider edge cases (%s)', (adapter) => {
+  const providerClass = (origins: string[]) => {
+    @Injectable()
+    class TenantPolicy implements CorsPolicyProvider {
+      readonly policy: CorsPolicyOptions = {
+        origin: origins,
+        credentials: true,
+      };
+      getPolicy() {
+        return this.policy;
+      }
+      cacheKey(request: CorsRequest) {
+        return String(request.headers['x-tenant']);
+      }
+    }
+    return TenantPolicy;
+  };
+
+  it('keeps the cached answers of two provider classes with the same name apart', async () => {
+    const First = providerClass([TENANT_A]);
+    const Second = providerClass([TENANT_B]);
+    @Controller()
+    class TenantsController {
+      @Get('one')
+      @CorsPolicy(First)
+      one() {}
+
+      @Get('two')
+      @CorsPolicy(Second)
+      two() {}
+    }
+    const app = await createApp({
+      adapter,
+      cors: CorsModule.forRoot({ providerCache: { ttl: 60_000 } }),
+      controllers: [TenantsController],
+      providers: [First, Second],
+    });
+    const get = (path: string) =>
+      request(app.getHttpServer())
+        .get(path)
+        .set('Origin', TENANT_A)
+        .set('X-Tenant', 't1');
+    expect((await get('/one')).headers['access-control-allow-origin']).toBe(
+      TENANT_A,
+    );
+    const two = await get('/two');
+    expect(two.headers['access-control-allow-origin']).toBeUndefined();
+    expect(two.headers['access-control-allow-credentials']).toBeUndefined();
+    await app.close();
+  });
+
+  it('denies, without a 5xx, when an async provider returns something that cannot be compiled', async () => {
+    @Injectable()
+    class OddPolicy implements CorsPolicyProvider {
+      async getPolicy() {
+        return {
+          origin: [TENANT_A],
+          methods: 2n,
+        } as unknown as CorsPolicyOptions;
+      }
+    }
+    const app = await createApp({
+      adapter,
+      cors: CorsModule.forRoot({ default: OddPolicy }),
+      providers: [OddPolicy],
+    });
+    const res = await request(app.getHttpServer())
+      .get('/nowhere')
+      .set('Origin', TENANT_A);
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    await app.close();
+  });
+});

@@ -1,4 +1,9 @@
-import { Controller, Get, VersioningType } from '@nestjs/common';
+import { Controller, Get, Module, VersioningType } from '@nestjs/common';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import type { INestApplication } from '@nestjs/common';
@@ -208,3 +213,45 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+describe("2. which policy applies, with Fastify's router options", () => {
+  @Controller('admin')
+  @CorsPolicy({ origin: ['https://admin.example.com'] })
+  class AdminController {
+    @Get('users')
+    users() {
+      return 'admin';
+    }
+  }
+
+  it('reads paths with the router options Fastify runs with (useSemicolonDelimiter)', async () => {
+    @Module({
+      imports: [
+        CorsModule.forRoot({
+          default: { origin: [APP_ORIGIN], credentials: true },
+        }),
+      ],
+      controllers: [AdminController],
+    })
+    class AppModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter({
+        // Fastify 5 reads it here; Nest's option types do not list it yet.
+        routerOptions: { useSemicolonDelimiter: true },
+      } as ConstructorParameters<typeof FastifyAdapter>[0]),
+      { logger: false },
+    );
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const res = await request(app.getHttpServer())
+      .get('/admin/users;x')
+      .set('Origin', APP_ORIGIN);
+    expect(res.text).toBe('admin');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    await app.close();
+  });
+});

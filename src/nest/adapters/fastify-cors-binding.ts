@@ -24,17 +24,11 @@ interface FastifyReply {
 
 type Done = (error?: Error) => void;
 
-/** The router options of Fastify that change which route a path reaches. */
-interface FastifyRouterConfig {
-  caseSensitive?: boolean;
-  ignoreTrailingSlash?: boolean;
-  ignoreDuplicateSlashes?: boolean;
-  maxParamLength?: number;
+/** What this binding reads of Fastify's configuration. */
+interface FastifyConfig {
+  /** Fastify's router options, as it passes them to find-my-way. */
+  routerOptions: Record<string, unknown>;
   exposeHeadRoutes?: boolean;
-  routerOptions?: Omit<
-    FastifyRouterConfig,
-    'routerOptions' | 'exposeHeadRoutes'
-  >;
 }
 
 interface FastifyInstance {
@@ -42,7 +36,7 @@ interface FastifyInstance {
     name: 'onRequest',
     hook: (request: FastifyRequest, reply: FastifyReply, done: Done) => void,
   ): unknown;
-  initialConfig: FastifyRouterConfig;
+  initialConfig: FastifyConfig;
 }
 
 /**
@@ -91,14 +85,15 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   routeLookup(
     routeOf: (handle: Function) => CorsRoute | undefined,
   ): RouteLookup {
-    const config = this.fastify.initialConfig;
-    const options = { ...config, ...config.routerOptions };
-    const router = FindMyWay<FindMyWay.HTTPVersion.V1>({
-      caseSensitive: options.caseSensitive,
-      ignoreTrailingSlash: options.ignoreTrailingSlash,
-      ignoreDuplicateSlashes: options.ignoreDuplicateSlashes,
-      maxParamLength: options.maxParamLength,
-    });
+    const { routerOptions, exposeHeadRoutes } = this.fastify.initialConfig;
+    // The options Fastify's router runs with (case, slashes, semicolons, unsafe RegExps), so
+    // that both routers read a path alike. Its constraint strategies (version, host) are left
+    // out: routes are registered here without constraints.
+    const options = { ...routerOptions };
+    delete options.constraints;
+    const router = FindMyWay<FindMyWay.HTTPVersion.V1>(
+      options as FindMyWay.Config<FindMyWay.HTTPVersion.V1>,
+    );
     const add = (
       method: string,
       path: string,
@@ -107,14 +102,16 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       try {
         if (method === 'ALL') router.all(path, () => undefined, store);
         else router.on(method as HTTPMethod, path, () => undefined, store);
-      } catch {
+      } catch (error) {
         // A second route for the same method and path (another version or host): the first wins.
+        if (!String((error as Error)?.message).includes('already declared'))
+          throw error;
       }
     };
     for (const { method, path, handle } of this.routes) {
       const store = { route: routeOf(handle) };
       add(method, path, store);
-      if (method === 'GET' && config.exposeHeadRoutes !== false)
+      if (method === 'GET' && exposeHeadRoutes !== false)
         add('HEAD', path, store);
     }
     return (method, path) => {
