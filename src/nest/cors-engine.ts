@@ -15,6 +15,8 @@ import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
 
+type SharedSource = Extract<PolicySource, { kind: 'shared' }>;
+
 /** Finds the route a method and path reach, as the adapter's router would. */
 export type RouteLookup = (
   method: string,
@@ -71,6 +73,16 @@ export class CorsEngine {
     method: string,
     path: string,
   ): CorsState | undefined | Promise<CorsState | undefined> {
+    if (source.kind === 'shared') {
+      return this.evaluateShared(
+        route,
+        source,
+        exchange,
+        preflight,
+        method,
+        path,
+      );
+    }
     const { headers } = exchange;
     let request: CorsRequest | undefined;
     const toRequest = () =>
@@ -96,9 +108,53 @@ export class CorsEngine {
     return policy instanceof Promise ? policy.then(finish) : finish(policy);
   }
 
+  /**
+   * Before routing, for routes that share a method and a path: a preflight is allowed only
+   * if every route's policy allows it; an actual request gets no CORS headers until the
+   * interceptor applies its handler's policy.
+   */
+  private evaluateShared(
+    route: CorsRoute | undefined,
+    source: SharedSource,
+    exchange: CorsExchange,
+    preflight: boolean,
+    method: string,
+    path: string,
+  ): CorsState | Promise<CorsState> {
+    const undecided = (reason: string): CorsState => ({
+      route,
+      source,
+      preflight,
+      decision: {
+        allowed: false,
+        reason,
+        status: preflight ? 403 : undefined,
+        headers: {},
+        vary: 'Origin',
+      },
+    });
+    if (!preflight) return undecided('the handler is not known before routing');
+    if (source.sources.includes(undefined)) {
+      return undecided('a route sharing this path has no CORS');
+    }
+    const states = source.sources.map((each) =>
+      this.evaluateFor(route, each!, exchange, preflight, method, path),
+    );
+    const combine = (settled: Array<CorsState | undefined>): CorsState => {
+      const noCors = 'a route sharing this path has no CORS';
+      if (settled.some((state) => !state?.decision)) return undecided(noCors);
+      const chosen =
+        settled.find((state) => !state!.decision!.allowed) ?? settled[0]!;
+      return { ...chosen, route, source };
+    };
+    return states.some((state) => state instanceof Promise)
+      ? Promise.all(states).then(combine)
+      : combine(states as Array<CorsState | undefined>);
+  }
+
   private finish(
     route: CorsRoute | undefined,
-    source: PolicySource,
+    source: Exclude<PolicySource, SharedSource>,
     policy: ResolvedPolicy,
     input: CorsInput,
     headers: CorsExchange['headers'],

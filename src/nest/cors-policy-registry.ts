@@ -204,7 +204,7 @@ export class CorsPolicyRegistry {
 
   /** The policy of `source` for one request; asks the provider when it is one. */
   resolve(
-    source: PolicySource,
+    source: Exclude<PolicySource, { kind: 'shared' }>,
     request: () => CorsRequest,
   ): ResolvedPolicy | Promise<ResolvedPolicy> {
     if (source.kind === 'static') return source.policy;

@@ -1,4 +1,11 @@
-import { Controller, Get, Module, VersioningType } from '@nestjs/common';
+import {
+  type CanActivate,
+  Controller,
+  Get,
+  Module,
+  UseGuards,
+  VersioningType,
+} from '@nestjs/common';
 import {
   FastifyAdapter,
   type NestFastifyApplication,
@@ -156,6 +163,12 @@ describe.each(ADAPTERS)('2. which policy applies (%s)', (adapter) => {
   });
 });
 
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
 describe.each(ADAPTERS)(
   '2. which policy applies, when the path alone cannot tell (%s)',
   (adapter) => {
@@ -175,6 +188,17 @@ describe.each(ADAPTERS)(
       list() {
         return 'v2';
       }
+
+      @Get('orders')
+      @UseGuards(DenyGuard)
+      orders() {}
+    }
+
+    @Controller({ path: 'catalog', version: '1' })
+    @CorsPolicy({ origin: ['https://v1.example.com'] })
+    class OrdersV1Controller {
+      @Get('orders')
+      orders() {}
     }
 
     let app: INestApplication;
@@ -183,7 +207,12 @@ describe.each(ADAPTERS)(
         {
           adapter,
           cors: CorsModule.forRoot({}),
-          controllers: [CatalogV1Controller, CatalogV2Controller],
+          // OrdersV1Controller first: its route is the one the path alone points to.
+          controllers: [
+            OrdersV1Controller,
+            CatalogV1Controller,
+            CatalogV2Controller,
+          ],
         },
         (app) =>
           app.enableVersioning({
@@ -193,6 +222,33 @@ describe.each(ADAPTERS)(
       );
     });
     afterAll(() => app.close());
+
+    it("gives a guard's rejection no CORS header before the handler is known", async () => {
+      const res = await request(app.getHttpServer())
+        .get('/catalog/orders')
+        .set('X-Api-Version', '2')
+        .set('Origin', 'https://v1.example.com');
+      expect(res.status).toBe(403);
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      expect(res.headers.vary).toBe('Origin');
+    });
+
+    it('allows a preflight only if every route sharing the path allows it', async () => {
+      for (const origin of [
+        'https://v1.example.com',
+        'https://v2.example.com',
+      ]) {
+        const res = await preflight(
+          app,
+          '/catalog',
+          origin,
+          'GET',
+          'x-api-version',
+        );
+        expect(res.status).toBe(403);
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      }
+    });
 
     it('applies the policy of the handler that actually runs under header versioning', async () => {
       const res = await request(app.getHttpServer())

@@ -1,5 +1,5 @@
 import type { RouteLookup } from '../cors-engine.js';
-import type { CorsRoute } from '../cors-route.js';
+import { type CorsRoute, shareRoutes } from '../cors-route.js';
 
 /** The parts of an Express 5 router layer this index reads. */
 export interface ExpressLayer {
@@ -24,6 +24,7 @@ interface Entry {
   layer: ExpressLayer;
   all: boolean;
   methods: ReadonlySet<string>;
+  /** Replaced by a shared route when other entries have the same method and path. */
   route: CorsRoute | undefined;
 }
 
@@ -44,6 +45,7 @@ export function expressRouteLookup(
   const staticPaths = new Map<string, Entry[]>();
   const dynamicPaths = new Map<string, Entry[]>();
   const prefixLengths = new Set<number>();
+  const samePath = new Map<string, Entry[]>();
   const add = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
     const entries = map.get(key);
     if (entries) entries.push(entry);
@@ -64,6 +66,11 @@ export function expressRouteLookup(
       route: route.stack.map((item) => routeOf(item.handle)).find(Boolean),
     };
     const { path } = route;
+    if (typeof path === 'string') {
+      for (const method of entry.all ? ['ALL'] : entry.methods) {
+        add(samePath, `${method} ${fold(path)}`, entry);
+      }
+    }
     if (typeof path === 'string' && !DYNAMIC.test(path)) {
       add(
         staticPaths,
@@ -79,6 +86,11 @@ export function expressRouteLookup(
     prefixLengths.add(prefix.length);
     add(dynamicPaths, prefix, entry);
   });
+
+  for (const entries of samePath.values()) {
+    const routes = entries.flatMap((entry) => entry.route ?? []);
+    if (routes.length > 1) entries[0].route = shareRoutes(routes);
+  }
 
   const handles = (entry: Entry, method: string) =>
     entry.all ||

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { CorsEngine, RouteLookup } from '../cors-engine.js';
 import type { CorsExchange, CorsState } from '../cors-exchange.js';
-import type { CorsRoute } from '../cors-route.js';
+import { type CorsRoute, shareRoutes } from '../cors-route.js';
 import type { CorsHttpBinding, StatefulRequest } from './cors-http-binding.js';
 import { type RecordedRoute, recordRoutes } from './record-routes.js';
 import { settle } from './settle.js';
@@ -94,25 +94,33 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     const router = FindMyWay<FindMyWay.HTTPVersion.V1>(
       options as FindMyWay.Config<FindMyWay.HTTPVersion.V1>,
     );
+    type Store = { route: CorsRoute | undefined; routes: CorsRoute[] };
+    const stores = new Map<string, Store>();
     const add = (
       method: string,
       path: string,
-      store: { route: CorsRoute | undefined },
+      route: CorsRoute | undefined,
     ) => {
-      try {
-        if (method === 'ALL') router.all(path, () => undefined, store);
-        else router.on(method as HTTPMethod, path, () => undefined, store);
-      } catch (error) {
-        // A second route for the same method and path (another version or host): the first wins.
-        if (!String((error as Error)?.message).includes('already declared'))
-          throw error;
+      const key = `${method} ${path}`;
+      const known = stores.get(key);
+      if (known) {
+        // Another route for the same method and path: another version or host.
+        if (route) known.routes.push(route);
+        return;
       }
+      const store: Store = { route, routes: route ? [route] : [] };
+      stores.set(key, store);
+      if (method === 'ALL') router.all(path, () => undefined, store);
+      else router.on(method as HTTPMethod, path, () => undefined, store);
     };
     for (const { method, path, handle } of this.routes) {
-      const store = { route: routeOf(handle) };
-      add(method, path, store);
+      const route = routeOf(handle);
+      add(method, path, route);
       if (method === 'GET' && exposeHeadRoutes !== false)
-        add('HEAD', path, store);
+        add('HEAD', path, route);
+    }
+    for (const store of stores.values()) {
+      if (store.routes.length > 1) store.route = shareRoutes(store.routes);
     }
     return (method, path) => {
       const found = router.find(method as HTTPMethod, path);
