@@ -17,6 +17,15 @@ export const DEFAULT_METHODS = [
 /** Methods a browser sends without asking: always allowed. */
 const SAFELISTED_METHODS = ['GET', 'HEAD', 'POST'];
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+/** The methods `fetch()` upper-cases, whatever case the page wrote them in. */
+const NORMALIZED_METHODS = new Set([
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'POST',
+  'PUT',
+]);
 const MAX_AGE_LIMIT = 86400;
 /** Spaces and tabs around a list item; anything else in a name is an error, CR and LF included. */
 const OUTER_BLANKS = /^[ \t]+|[ \t]+$/g;
@@ -86,7 +95,7 @@ export function compilePolicy(
       );
     } else if (
       method !== method.toUpperCase() &&
-      DEFAULT_METHODS.includes(method.toUpperCase())
+      NORMALIZED_METHODS.has(method.toUpperCase())
     ) {
       warn(
         'methods',
