@@ -125,23 +125,15 @@ export class CorsEngine {
       route,
       source,
       preflight,
-      decision: {
-        allowed: false,
-        reason,
-        status: preflight ? 403 : undefined,
-        headers: {},
-        vary: 'Origin',
-      },
+      decision: denial(reason, preflight),
     });
+    const noCors = 'a route sharing this path has no CORS';
     if (!preflight) return undecided('the handler is not known before routing');
-    if (source.sources.includes(undefined)) {
-      return undecided('a route sharing this path has no CORS');
-    }
+    if (source.sources.includes(undefined)) return undecided(noCors);
     const states = source.sources.map((each) =>
       this.evaluateFor(route, each!, exchange, preflight, method, path),
     );
     const combine = (settled: Array<CorsState | undefined>): CorsState => {
-      const noCors = 'a route sharing this path has no CORS';
       if (settled.some((state) => !state?.decision)) return undecided(noCors);
       const chosen =
         settled.find((state) => !state!.decision!.allowed) ?? settled[0]!;
@@ -169,15 +161,7 @@ export class CorsEngine {
       }
       return { route, source, preflight, decision };
     };
-    if ('failure' in policy) {
-      return state({
-        allowed: false,
-        reason: policy.failure,
-        status: preflight ? 403 : undefined,
-        headers: {},
-        vary: 'Origin',
-      });
-    }
+    if ('failure' in policy) return state(denial(policy.failure, preflight));
     const decision = decide(policy, input, toRequest);
     return decision instanceof Promise ? decision.then(state) : state(decision);
   }
@@ -193,6 +177,17 @@ export class CorsEngine {
       `CORS ${input.preflight ? 'preflight' : 'request'} denied on ${route?.id ?? '(no route)'} by policy ${JSON.stringify(source.name)}: origin ${JSON.stringify(input.origin)}, ${decision.reason}`,
     );
   }
+}
+
+/** A denial without a policy to answer from: no CORS headers, a 403 for a preflight. */
+function denial(reason: string, preflight: boolean): CorsDecision {
+  return {
+    allowed: false,
+    reason,
+    status: preflight ? 403 : undefined,
+    headers: {},
+    vary: 'Origin',
+  };
 }
 
 /**
