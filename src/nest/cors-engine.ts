@@ -122,7 +122,6 @@ export class CorsEngine {
     path: string,
   ): CorsState | Promise<CorsState> {
     const undecided = (reason: string): CorsState => ({
-      route,
       source,
       preflight,
       decision: denial(reason, preflight),
@@ -137,7 +136,7 @@ export class CorsEngine {
       if (settled.some((state) => !state?.decision)) return undecided(noCors);
       const chosen =
         settled.find((state) => !state!.decision!.allowed) ?? settled[0]!;
-      return { ...chosen, route, source };
+      return { ...chosen, source };
     };
     return states.some((state) => state instanceof Promise)
       ? Promise.all(states).then(combine)
@@ -159,7 +158,7 @@ export class CorsEngine {
         this.logDenial(route, source, input, decision);
         if (!preflight) dropConditionals(headers);
       }
-      return { route, source, preflight, decision };
+      return { source, preflight, decision };
     };
     if ('failure' in policy) return state(denial(policy.failure, preflight));
     const decision = decide(policy, input, toRequest);

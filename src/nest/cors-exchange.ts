@@ -14,7 +14,7 @@ export interface CorsExchange {
 
 /** What the module decided for a request that has a policy. */
 export interface CorsState {
-  route: CorsRoute | undefined;
+  /** Where the decision came from: the interceptor compares it with its handler's. */
   source: PolicySource;
   preflight: boolean;
   /**

@@ -3,6 +3,7 @@ import {
   Get,
   Injectable,
   type INestApplication,
+  type Type,
 } from '@nestjs/common';
 import request from 'supertest';
 import {
@@ -15,10 +16,28 @@ import {
 import { TenantCorsPolicy, createTestApp } from '../fixtures/test-app.js';
 import { createApp } from '../support/create-app.js';
 import { preflight } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 
 const TENANT_A = 'https://tenant-a.example.com';
 const TENANT_B = 'https://tenant-b.example.com';
+
+/** Boots an app whose default policy is `provider`: an unknown route from TENANT_A gets no CORS. */
+async function expectDefaultProviderDenies(
+  adapter: AdapterName,
+  provider: Type<CorsPolicyProvider>,
+): Promise<void> {
+  const app = await createApp({
+    adapter,
+    cors: CorsModule.forRoot({ default: provider }),
+    providers: [provider],
+  });
+  const res = await request(app.getHttpServer())
+    .get('/nowhere')
+    .set('Origin', TENANT_A);
+  expect(res.status).toBe(404);
+  expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  await app.close();
+}
 
 describe.each(ADAPTERS)('9. policies from DI providers (%s)', (adapter) => {
   let app: INestApplication;
@@ -129,17 +148,7 @@ describe.each(ADAPTERS)(
           return { origin: '*', credentials: true };
         }
       }
-      const app = await createApp({
-        adapter,
-        cors: CorsModule.forRoot({ default: BrokenPolicy }),
-        providers: [BrokenPolicy],
-      });
-      const res = await request(app.getHttpServer())
-        .get('/nowhere')
-        .set('Origin', TENANT_A);
-      expect(res.status).toBe(404);
-      expect(res.headers['access-control-allow-origin']).toBeUndefined();
-      await app.close();
+      await expectDefaultProviderDenies(adapter, BrokenPolicy);
     });
 
     it('fails bootstrap naming the class and the route when the provider is not registered', async () => {
@@ -229,16 +238,6 @@ describe.each(ADAPTERS)('9. provider edge cases (%s)', (adapter) => {
         } as unknown as CorsPolicyOptions;
       }
     }
-    const app = await createApp({
-      adapter,
-      cors: CorsModule.forRoot({ default: OddPolicy }),
-      providers: [OddPolicy],
-    });
-    const res = await request(app.getHttpServer())
-      .get('/nowhere')
-      .set('Origin', TENANT_A);
-    expect(res.status).toBe(404);
-    expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    await app.close();
+    await expectDefaultProviderDenies(adapter, OddPolicy);
   });
 });
