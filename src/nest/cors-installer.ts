@@ -2,7 +2,6 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type Type,
 } from '@nestjs/common';
 import {
   DiscoveryService,
@@ -10,45 +9,41 @@ import {
   MetadataScanner,
 } from '@nestjs/core';
 import { CorsConfigurationError, formatIssue } from '../core/config-issue.js';
+import { CorsDispatch } from './adapters/cors-dispatch.js';
+import type {
+  CorsHttpBinding,
+  RouteLookup,
+} from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
-import type { CorsHttpBinding } from './adapters/cors-http-binding.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
-import { markRouteOwners } from './route-owners.js';
-import { mayShareRoutes } from './shared-routes.js';
+import { markRouteOwners, type OwnedController } from './route-owners.js';
 
 /**
- * Wires the module into the application: marks controller methods before Nest registers
- * them, mounts the early hook as soon as the HTTP adapter exists (before the body parsers),
- * and at bootstrap builds the route table and validates the whole configuration.
+ * Wires the module into the application, in three steps:
+ * 1. as soon as the HTTP adapter exists, mounts the early hook (before the body parsers);
+ * 2. from `CorsModule.configure()`, once every provider exists and before Nest registers its
+ *    routes: compiles the policies, marks controller methods and wraps their handlers;
+ * 3. at bootstrap, once the routes are registered: reads the adapter's routing and reports
+ *    the whole configuration.
  */
 @Injectable()
 export class CorsInstaller implements OnApplicationBootstrap {
   private readonly logger = new Logger('CorsModule');
-  /** The binding for the application's adapter, once it is known and supported. */
-  binding: CorsHttpBinding | undefined;
+  private binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
   private adapterCorsEnabled = false;
-  /** Whether the handler that runs may not be the one its path points to (see `mayShareRoutes`). */
-  readonly routesMayBeShared: boolean;
+  private lookup: RouteLookup | undefined;
 
   constructor(
     adapterHost: HttpAdapterHost,
-    discovery: DiscoveryService,
-    private readonly engine: CorsEngine,
+    private readonly discovery: DiscoveryService,
+    engine: CorsEngine,
     private readonly registry: CorsPolicyRegistry,
     private readonly routes: CorsRouteTable,
   ) {
-    const scanner = new MetadataScanner();
-    const controllers = discovery
-      .getControllers()
-      .map((wrapper) => wrapper.metatype as Type | null)
-      .filter((metatype): metatype is Type => typeof metatype === 'function');
-    const methodNames = (prototype: object) =>
-      scanner.getAllMethodNames(prototype);
-    markRouteOwners(controllers, methodNames);
-    this.routesMayBeShared = mayShareRoutes(controllers, methodNames);
+    const dispatch = new CorsDispatch(engine);
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
       const enableCors = adapter.enableCors;
@@ -56,10 +51,27 @@ export class CorsInstaller implements OnApplicationBootstrap {
         this.adapterCorsEnabled = true;
         return enableCors.apply(adapter, args);
       };
-      this.binding = createCorsBinding(adapter);
-      if (this.binding) this.binding.install(this.engine);
-      else this.unsupportedAdapter = adapter.getType();
+      this.binding = createCorsBinding(adapter, dispatch);
+      if (!this.binding) this.unsupportedAdapter = adapter.getType();
     });
+  }
+
+  /** Step 2: every provider exists, and Nest has not registered its routes yet. */
+  prepare(): void {
+    this.registry.load();
+    const scanner = new MetadataScanner();
+    const controllers = this.discovery
+      .getControllers()
+      .filter(
+        (wrapper): wrapper is typeof wrapper & OwnedController =>
+          typeof wrapper.metatype === 'function' &&
+          typeof wrapper.instance === 'object' &&
+          wrapper.instance !== null,
+      );
+    markRouteOwners(controllers, (prototype) =>
+      scanner.getAllMethodNames(prototype),
+    );
+    this.binding?.capture((handle) => this.routes.routeOfHandle(handle));
   }
 
   onApplicationBootstrap(): void {
@@ -68,13 +80,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
         `CorsModule supports the Express and Fastify adapters; this application runs on "${this.unsupportedAdapter}". Use @nestjs/platform-express or @nestjs/platform-fastify.`,
       );
     }
-    this.registry.load();
-    const { binding } = this;
-    if (binding) {
-      this.engine.setRouteLookup(
-        binding.routeLookup((handle) => this.routes.routeOfHandle(handle)),
-      );
-    }
+    this.lookup = this.binding?.seal();
     const issues = this.registry.issues;
     const errors = issues.filter((issue) => issue.severity === 'error');
     if (errors.length > 0) throw new CorsConfigurationError(errors);
@@ -90,5 +96,15 @@ export class CorsInstaller implements OnApplicationBootstrap {
         "app.enableCors() is active as well: it answers the preflights of routes without a policy and its headers fight this module's. Remove it; CorsModule covers every route.",
       );
     }
+  }
+
+  /** The routes a method and path reach, as the adapter routes them. */
+  routesOf(method: string, path: string) {
+    if (!this.lookup) {
+      throw new Error(
+        'CorsService.explain() reads the routes Nest registered: call it from onApplicationBootstrap() on, or once the application has started',
+      );
+    }
+    return this.lookup(method, path);
   }
 }

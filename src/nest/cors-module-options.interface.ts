@@ -27,4 +27,10 @@ export interface CorsModuleOptions {
   isGlobal?: boolean;
   /** Cache provider answers by their `cacheKey()`. Omitted: providers are asked on every request. */
   providerCache?: CorsProviderCacheOptions;
+  /**
+   * How long, in milliseconds, a request waits for a provider's asynchronous `getPolicy()`.
+   * A provider that has not settled by then fails closed: the request is denied, and logged.
+   * Default: 5000.
+   */
+  providerTimeout?: number;
 }

@@ -30,6 +30,7 @@ const isPositiveInteger = (value: unknown): value is number =>
   Number.isInteger(value) && (value as number) > 0;
 
 const DEFAULT_CACHE_SIZE = 1000;
+const DEFAULT_PROVIDER_TIMEOUT = 5000;
 
 /**
  * Turns policy references (names, inline options, provider classes) into policy sources,
@@ -59,7 +60,14 @@ export class CorsPolicyRegistry {
 
   /** Compiles the module's policies. */
   load(): void {
-    const { policies = {}, providerCache } = this.options;
+    const { policies = {}, providerCache, providerTimeout } = this.options;
+    if (providerTimeout !== undefined && !isPositiveInteger(providerTimeout)) {
+      this.report(
+        'CorsModule',
+        'providerTimeout',
+        `${showValue(providerTimeout)} is not a positive whole number of milliseconds`,
+      );
+    }
     const { ttl, max = DEFAULT_CACHE_SIZE } = providerCache ?? {};
     if (providerCache && !isPositiveInteger(ttl)) {
       this.report(
@@ -202,27 +210,49 @@ export class CorsPolicyRegistry {
     this.issues.push({ severity: 'error', subject, field, message });
   }
 
-  /** The policy of `source` for one request; asks the provider when it is one. */
+  /**
+   * The policy of `source` for one request; asks the provider when it is one. A provider that
+   * has not answered within `providerTimeout` fails: the request is denied.
+   */
   resolve(
-    source: Exclude<PolicySource, { kind: 'shared' }>,
-    request: () => CorsRequest,
+    source: PolicySource,
+    request: CorsRequest,
   ): ResolvedPolicy | Promise<ResolvedPolicy> {
     if (source.kind === 'static') return source.policy;
     const { provider, name, cache } = source;
     let key: string | undefined;
     try {
-      key = cache && provider.cacheKey?.(request());
+      key = cache && provider.cacheKey?.(request);
       const hit = key === undefined ? undefined : cache!.get(key);
       if (hit !== undefined) return hit;
-      const answer = provider.getPolicy(request());
+      const answer = provider.getPolicy(request);
       return answer instanceof Promise
-        ? answer
-            .then((value) => this.accept(source, key, value))
-            .catch((error: unknown) => this.fail(name, error))
+        ? this.withinTimeout(name, answer).then(
+            (value) => this.accept(source, key, value),
+            (error: unknown) => this.fail(name, error),
+          )
         : this.accept(source, key, answer);
     } catch (error) {
       return this.fail(name, error);
     }
+  }
+
+  private withinTimeout<T>(name: string, answer: Promise<T>): Promise<T> {
+    const ms = this.options.providerTimeout ?? DEFAULT_PROVIDER_TIMEOUT;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `getPolicy() did not settle within ${ms} ms (providerTimeout)`,
+            ),
+          ),
+        ms,
+      );
+      timer.unref();
+    });
+    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
   }
 
   private accept(
@@ -252,6 +282,7 @@ export class CorsPolicyRegistry {
   ): CompiledCorsPolicy | PolicyFailure {
     let compiled = this.compiled.get(answer);
     if (!compiled) {
+      freezePolicy(answer);
       const result = compilePolicy(name, `provider ${name}`, answer);
       const errors = result.issues.filter(
         (issue) => issue.severity === 'error',
@@ -272,4 +303,15 @@ export class CorsPolicyRegistry {
     );
     return { failure: 'provider failed' };
   }
+}
+
+/**
+ * A provider's answer is compiled once per object: freezing it makes a later change in place
+ * throw where it is written, instead of being silently ignored.
+ */
+function freezePolicy(answer: CorsPolicyOptions): void {
+  for (const value of Object.values(answer)) {
+    if (Array.isArray(value)) Object.freeze(value);
+  }
+  Object.freeze(answer);
 }

@@ -6,70 +6,47 @@ import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import { routeOwnerOf } from './route-owners.js';
 
-/** The controller methods that serve routes, each with its policy. */
+/** The controller methods that serve routes, each with its policy, by the handler Nest registered. */
 @Injectable()
 export class CorsRouteTable {
-  private readonly byHandler = new Map<Function, CorsRoute[]>();
+  private readonly byController = new Map<Type, Map<string, CorsRoute>>();
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
     private readonly reflector: Reflector,
   ) {}
 
-  /** The route of an adapter's route handler; `undefined` for routes no controller serves. */
+  /** The route of a handler Nest hands to the adapter; `undefined` for one no controller owns. */
   routeOfHandle(handle: Function): CorsRoute | undefined {
     const owner = routeOwnerOf(handle);
-    return (
-      owner &&
-      this.routeOf(
-        owner.controller,
-        owner.controller.prototype[owner.methodName],
-        owner.methodName,
-      )
-    );
-  }
-
-  /** The route of a controller method, as the interceptor sees it. */
-  forHandler(controller: Type, handler: Function): CorsRoute | undefined {
-    return this.byHandler
-      .get(handler)
-      ?.find((route) => route.controller === controller);
-  }
-
-  /** Every route, in the order they were first seen. */
-  routes(): CorsRoute[] {
-    return [...this.byHandler.values()].flat();
-  }
-
-  private routeOf(
-    controller: Type,
-    handler: Function,
-    methodName: string,
-  ): CorsRoute {
-    const known = this.forHandler(controller, handler);
+    if (!owner) return undefined;
+    const { controller, methodName } = owner;
+    const routes = this.byController.get(controller) ?? new Map();
+    this.byController.set(controller, routes);
+    const known = routes.get(methodName);
     if (known) return known;
     const id = `${controller.name}#${methodName}`;
+    const metadata = this.reflector.getAllAndOverride<
+      CorsPolicyMetadata | undefined
+    >(CORS_POLICY_METADATA, [handle, controller]);
     const onHandler = this.reflector.get<CorsPolicyMetadata | undefined>(
       CORS_POLICY_METADATA,
-      handler,
+      handle,
     );
-    const metadata =
-      onHandler ??
-      this.reflector.get<CorsPolicyMetadata | undefined>(
-        CORS_POLICY_METADATA,
-        controller,
-      );
     const declaredAt = onHandler === undefined ? controller.name : id;
     const route: CorsRoute = {
       id,
       controller,
-      handler,
       source: this.registry.forRoute(metadata, id, `${declaredAt} (inline)`),
     };
-    this.byHandler.set(handler, [
-      ...(this.byHandler.get(handler) ?? []),
-      route,
-    ]);
+    routes.set(methodName, route);
     return route;
+  }
+
+  /** Every route, in the order Nest registered them. */
+  routes(): CorsRoute[] {
+    return [...this.byController.values()].flatMap((routes) => [
+      ...routes.values(),
+    ]);
   }
 }

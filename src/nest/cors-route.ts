@@ -6,19 +6,13 @@ export interface CorsRoute {
   /** `Controller#method`. */
   readonly id: string;
   readonly controller: Type;
-  readonly handler: Function;
   /** `undefined`: no CORS. */
   readonly source: PolicySource | undefined;
 }
 
 /**
- * The route for several that share a method and a path: the first when they all have the
- * same policy, else one that stands for all of them (see the `shared` policy source).
+ * What a request can reach, in the adapter's dispatch order: the routes of controllers, and
+ * `null` for a route no controller owns (a raw adapter route, which gets the default policy).
+ * Empty: no route at all, so the default policy.
  */
-export function shareRoutes(routes: readonly CorsRoute[]): CorsRoute {
-  const [first] = routes;
-  if (routes.every((route) => route.source === first.source)) return first;
-  const id = routes.map((route) => route.id).join(' | ');
-  const sources = routes.map((route) => route.source);
-  return { ...first, id, source: { kind: 'shared', name: id, sources } };
-}
+export type RouteCandidates = ReadonlyArray<CorsRoute | null>;

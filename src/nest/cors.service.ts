@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
+import { describeCandidates } from './adapters/cors-dispatch.js';
 import { CorsEngine } from './cors-engine.js';
+import { CorsInstaller } from './cors-installer.js';
 
 /** A request to explain, as a browser would send it. */
 export interface CorsExplainRequest {
@@ -18,9 +20,12 @@ export interface CorsExplainRequest {
 
 /** What the module would answer, and why. */
 export interface CorsExplanation {
-  /** `Controller#method` the request reaches, or `null` for none (a 404, a raw route…). */
+  /**
+   * `Controller#method` the request reaches, `A#get | B#get` where it may reach several,
+   * `(raw route)` for a route no controller owns, or `null` for none (a 404).
+   */
   route: string | null;
-  /** The policy that applies, or `null` when the module stays out of this request. */
+  /** The policy that applies (`a & b` where several do), or `null` when the module stays out. */
   policy: string | null;
   preflight: boolean;
   /** Whether the browser would let the page read the response (or send the actual request). */
@@ -38,8 +43,26 @@ export interface CorsExplanation {
 /** Explains the module's decisions without sending a request. */
 @Injectable()
 export class CorsService {
-  constructor(private readonly engine: CorsEngine) {}
+  constructor(
+    private readonly engine: CorsEngine,
+    private readonly installer: CorsInstaller,
+  ) {}
 
+  /**
+   * What the module would answer a request, and why, from the routes the adapter's routing
+   * says it may reach (several where routes share a path, told apart by a version or a host).
+   * Available from `onApplicationBootstrap()` on.
+   *
+   * @example
+   * const answer = await cors.explain({
+   *   method: 'OPTIONS',
+   *   path: '/admin/users',
+   *   origin: 'https://partner.example.org',
+   *   requestMethod: 'DELETE',
+   * });
+   * // { route: 'AdminController#remove', policy: 'admin', allowed: false,
+   * //   reason: 'origin not allowed', status: 403, ... }
+   */
   async explain(request: CorsExplainRequest): Promise<CorsExplanation> {
     const { method, path, origin, requestMethod, requestHeaders } = request;
     const headers: Record<string, string> = {};
@@ -48,38 +71,38 @@ export class CorsService {
       headers['access-control-request-method'] = requestMethod;
     if (requestHeaders !== undefined)
       headers['access-control-request-headers'] = requestHeaders;
-    const exchange = { method, url: path, headers, raw: undefined };
-    const target = this.engine.target(exchange);
-    const { route, source, preflight } = target;
-    const base = { route: route?.id ?? null, preflight, headers: {} };
-    if (!source) {
-      return {
-        ...base,
-        policy: null,
-        allowed: false,
-        reason: 'no CORS policy applies to this route',
-      };
-    }
-    const state = await this.engine.evaluateFor(
-      route,
-      source,
-      exchange,
-      preflight,
-      target.method,
-      target.path,
+    const cors = this.engine.request(
+      method,
+      withoutQuery(path),
+      headers,
+      undefined,
     );
-    if (!state?.decision) {
+    const candidates = this.installer.routesOf(cors.method, cors.path);
+    const sources = this.engine.sourcesOf(candidates);
+    const where = describeCandidates(candidates);
+    const base = {
+      route: candidates.length > 0 ? where : null,
+      preflight: cors.preflight,
+      headers: {},
+    };
+    const policy = sources.some((source) => !source)
+      ? null
+      : sources.map((source) => source!.name).join(' & ');
+    const decision = await this.engine.decide(cors, sources, () => where);
+    if (!decision) {
       return {
         ...base,
         policy: null,
         allowed: false,
-        reason: `policy ${source.name} returned no CORS for this request`,
+        reason:
+          policy === null
+            ? 'no CORS policy applies to this route'
+            : `policy ${policy} returned no CORS for this request`,
       };
     }
-    const { decision } = state;
     return {
       ...base,
-      policy: source.name,
+      policy,
       allowed: decision.allowed,
       reason: decision.allowed ? 'allowed' : decision.reason!,
       status: decision.status,
@@ -87,4 +110,9 @@ export class CorsService {
       vary: decision.vary,
     };
   }
+}
+
+function withoutQuery(path: string): string {
+  const query = path.indexOf('?');
+  return query === -1 ? path : path.slice(0, query);
 }

@@ -11,13 +11,7 @@ export type PolicySource =
       provider: CorsPolicyProvider;
       /** This provider's answers by `cacheKey()`, with the module's `providerCache` on. */
       cache: LRUCache<string, CompiledCorsPolicy | false> | undefined;
-    }
-  /**
-   * Routes that one method and path reach, told apart only by host or version: before
-   * routing, a preflight is allowed only if every one of them allows it, and an actual
-   * request gets no CORS headers until the interceptor knows its handler.
-   */
-  | { kind: 'shared'; name: string; sources: Array<PolicySource | undefined> };
+    };
 
 /** A provider that threw, rejected or returned an invalid policy: the request is denied. */
 export interface PolicyFailure {

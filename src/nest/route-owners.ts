@@ -1,57 +1,64 @@
 import type { Type } from '@nestjs/common';
-import { CORS_ROUTE_OWNERS_METADATA } from './cors.constants.js';
+import { CORS_ROUTE_OWNER_METADATA } from './cors.constants.js';
 
 /** The controller and method a route handler belongs to. */
 export interface RouteOwner {
-  controller: Type;
-  methodName: string;
+  readonly controller: Type;
+  readonly methodName: string;
+}
+
+/** A controller as Nest's discovery gives it: its class and the instance Nest routes to. */
+export interface OwnedController {
+  readonly metatype: Type;
+  readonly instance: Record<string, unknown>;
 }
 
 /**
- * Marks each method of each controller with its owners. Nest copies a method's metadata onto
- * the handler it registers with the HTTP adapter, so the adapter's routes can later be traced
- * back to the controller and method they run, whatever prefix, version or module path they got.
- * Must run before Nest registers its routes.
+ * Marks each method of each controller with its owner. Nest copies a method's metadata onto
+ * every handler it hands to the HTTP adapter, so each adapter route leads back to the
+ * controller and method it runs, whatever prefix, version, module path or registration
+ * order it got. Must run before Nest registers its routes.
+ *
+ * A method that several controllers share (inherited from a base class) would carry one mark
+ * for all of them. Nest routes to `instance[methodName]`, so each of those controllers' instances
+ * gets its own function, which calls the shared one and carries its metadata and its owner.
  */
 export function markRouteOwners(
-  controllers: Iterable<Type>,
+  controllers: readonly OwnedController[],
   methodNames: (prototype: object) => string[],
 ): void {
-  for (const controller of controllers) {
-    for (const methodName of methodNames(controller.prototype)) {
-      const method: unknown = controller.prototype[methodName];
-      if (typeof method !== 'function') continue;
-      const owners: RouteOwner[] =
-        Reflect.getOwnMetadata(CORS_ROUTE_OWNERS_METADATA, method) ?? [];
-      if (
-        !owners.some(
-          (owner) =>
-            owner.controller === controller && owner.methodName === methodName,
-        )
-      ) {
-        Reflect.defineMetadata(
-          CORS_ROUTE_OWNERS_METADATA,
-          [...owners, { controller, methodName }],
-          method,
-        );
-      }
+  const owners = new Map<Function, OwnedController[]>();
+  const methods = controllers.flatMap((controller) =>
+    methodNames(controller.metatype.prototype).flatMap((methodName) => {
+      const method: unknown = controller.metatype.prototype[methodName];
+      if (typeof method !== 'function') return [];
+      owners.set(method, [...(owners.get(method) ?? []), controller]);
+      return [{ controller, methodName, method }];
+    }),
+  );
+  for (const { controller, methodName, method } of methods) {
+    const owner: RouteOwner = { controller: controller.metatype, methodName };
+    if (owners.get(method)!.length === 1) {
+      Reflect.defineMetadata(CORS_ROUTE_OWNER_METADATA, owner, method);
+      continue;
     }
+    const own = function (this: unknown, ...args: unknown[]) {
+      return method.apply(this, args);
+    };
+    Object.defineProperty(own, 'name', { value: method.name });
+    for (const key of Reflect.getMetadataKeys(method)) {
+      Reflect.defineMetadata(key, Reflect.getMetadata(key, method), own);
+    }
+    Reflect.defineMetadata(CORS_ROUTE_OWNER_METADATA, owner, own);
+    Object.defineProperty(controller.instance, methodName, {
+      value: own,
+      configurable: true,
+      writable: true,
+    });
   }
 }
 
-/**
- * The owner of a handler registered with the adapter. A method inherited by several
- * controllers is told apart by the handler's name, `Controller.method`, which Nest sets.
- */
+/** The owner of a handler Nest registered with the adapter. */
 export function routeOwnerOf(handle: Function): RouteOwner | undefined {
-  const owners: RouteOwner[] | undefined = Reflect.getMetadata(
-    CORS_ROUTE_OWNERS_METADATA,
-    handle,
-  );
-  if (!owners || owners.length <= 1) return owners?.[0];
-  return (
-    owners.find(
-      (owner) => handle.name === `${owner.controller.name}.${owner.methodName}`,
-    ) ?? owners[0]
-  );
+  return Reflect.getMetadata(CORS_ROUTE_OWNER_METADATA, handle);
 }

@@ -1,25 +1,18 @@
-import type { CorsEngine, RouteLookup } from '../cors-engine.js';
-import type { CorsExchange, CorsState } from '../cors-exchange.js';
-import type { CorsRoute } from '../cors-route.js';
+import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 
-/** Property of the adapter's request object holding the module's `CorsState`. */
-export const CORS_STATE = Symbol('nestjs-cors-policy:state');
+/** The routes a method and path reach, in the adapter's dispatch order. */
+export type RouteLookup = (method: string, path: string) => RouteCandidates;
 
-/** A request object the module has decided for. */
-export interface StatefulRequest {
-  [CORS_STATE]?: CorsState;
-}
-
-/** Everything the module needs from one HTTP adapter; the rest is adapter-agnostic. */
+/**
+ * Everything the module needs from one HTTP adapter; the rest is adapter-agnostic. A binding
+ * mounts its early hook when it is created, which is as soon as the adapter exists.
+ */
 export interface CorsHttpBinding {
-  /** Runs the engine on each request before body parsing, routing and guards. */
-  install(engine: CorsEngine): void;
-  /** A lookup over the routes the adapter has registered, in its own dispatch order. */
-  routeLookup(
-    routeOf: (handle: Function) => CorsRoute | undefined,
-  ): RouteLookup;
-  /** The request as the engine sees it. */
-  exchange(request: unknown): CorsExchange;
-  /** Stores `state` on the request and applies its decision when the response headers are written. */
-  track(request: unknown, response: unknown, state: CorsState): void;
+  /**
+   * Before Nest registers its routes: wraps each handler Nest hands the adapter, and Nest's
+   * not-found handler, so that they decide from their own policy before they run.
+   */
+  capture(routeOf: (handle: Function) => CorsRoute | undefined): void;
+  /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
+  seal(): RouteLookup;
 }

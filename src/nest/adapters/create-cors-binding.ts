@@ -1,4 +1,5 @@
 import type { HttpServer } from '@nestjs/common';
+import type { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding } from './cors-http-binding.js';
 import { ExpressCorsBinding } from './express-cors-binding.js';
 import { FastifyCorsBinding } from './fastify-cors-binding.js';
@@ -6,12 +7,13 @@ import { FastifyCorsBinding } from './fastify-cors-binding.js';
 /** The binding for the application's HTTP adapter, or `undefined` when it is not supported. */
 export function createCorsBinding(
   adapter: HttpServer,
+  dispatch: CorsDispatch,
 ): CorsHttpBinding | undefined {
   switch (adapter.getType()) {
     case 'express':
-      return new ExpressCorsBinding(adapter.getInstance());
+      return new ExpressCorsBinding(adapter, dispatch);
     case 'fastify':
-      return new FastifyCorsBinding(adapter);
+      return new FastifyCorsBinding(adapter, dispatch);
     default:
       return undefined;
   }

@@ -1,75 +1,151 @@
+import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CorsEngine } from '../cors-engine.js';
-import type { CorsExchange, CorsState } from '../cors-exchange.js';
-import type { CorsHttpBinding, StatefulRequest } from './cors-http-binding.js';
+import parseUrl from 'parseurl';
+import type { CorsDecision } from '../../core/cors-decision.js';
+import type { CorsRoute } from '../cors-route.js';
+import { hasHostFilter } from '../nest-internals.js';
+import type { CorsDispatch } from './cors-dispatch.js';
+import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
+import { CORS_STATE, type StatefulRequest } from './cors-request-state.js';
 import {
+  type ExpressHandle,
   type ExpressRouter,
   expressRouteLookup,
 } from './express-route-index.js';
-import { settle } from './settle.js';
-import { trackResponse } from './track-response.js';
+import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
 
-type Request = IncomingMessage & StatefulRequest & { originalUrl?: string };
+type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
+type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
 
 interface ExpressApp {
-  use(
-    handler: (req: Request, res: ServerResponse, next: Next) => void,
-  ): unknown;
+  use(handler: Handler): unknown;
   router: ExpressRouter;
 }
 
+/** Marks the version filters Nest wraps handlers in: they pass requests of other versions on. */
+const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
+
 /**
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
- * Nest middleware and routes; the route table is read from Express's own router layers.
+ * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
+ * routes a request may reach; each handler Nest registers decides from its own policy when
+ * Express dispatches to it.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
-  constructor(private readonly app: ExpressApp) {}
+  private readonly app: ExpressApp;
+  private readonly handles = new WeakMap<Function, ExpressHandle>();
+  private lookup: RouteLookup = () => [];
 
-  install(engine: CorsEngine): void {
+  constructor(
+    private readonly adapter: HttpServer,
+    private readonly dispatch: CorsDispatch,
+  ) {
+    this.app = adapter.getInstance();
     this.app.use((req, res, next) => {
-      settle(engine.evaluate(this.exchange(req)), next, (state) =>
-        this.proceed(req, res, next, state),
+      const request = dispatch.request(
+        req.method!,
+        parseUrl(req)?.pathname ?? '/',
+        req.headers,
+        req,
+      );
+      const candidates = this.lookup(request.method, request.path);
+      dispatch.begin(
+        req,
+        res,
+        request,
+        candidates,
+        (decision) => answerPreflight(res, decision),
+        next,
       );
     });
   }
 
-  private proceed(
-    req: Request,
-    res: ServerResponse,
-    next: Next,
-    state: CorsState | undefined,
-  ): void {
-    if (!state) return next();
-    const { decision } = state;
-    if (state.preflight && decision) {
-      res.statusCode = decision.status!;
-      for (const name in decision.headers)
-        res.setHeader(name, decision.headers[name]);
-      if (decision.vary) res.setHeader('Vary', decision.vary);
-      if (decision.status !== 204) res.setHeader('Content-Length', '0');
-      res.end();
-      return;
-    }
-    trackResponse(req, res, state);
-    next();
+  capture(routeOf: (handle: Function) => CorsRoute | undefined): void {
+    const { dispatch } = this;
+    patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
+      Object.assign(original.apply(self, args) as Function, {
+        [PASSES_ON]: true,
+      }),
+    );
+    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
+      const handle = args[args.length - 1];
+      const route = typeof handle === 'function' && routeOf(handle);
+      if (route) {
+        args[args.length - 1] = this.tag(handle as Handler, route);
+      }
+      return original.apply(self, args);
+    });
+    patchMethods(
+      this.adapter,
+      ['setNotFoundHandler'],
+      (original, self, args) => {
+        const handler = args[0] as Handler;
+        const where = () => '(no route)';
+        args[0] = (req: Request, res: ServerResponse, next: Next) =>
+          dispatch.enter(
+            req,
+            res,
+            dispatch.defaultSources,
+            where,
+            () => handler(req, res, next),
+            next,
+          );
+        return original.apply(self, args);
+      },
+    );
   }
 
-  routeLookup(routeOf: Parameters<CorsHttpBinding['routeLookup']>[0]) {
-    return expressRouteLookup(this.app.router, routeOf);
+  seal(): RouteLookup {
+    this.lookup = expressRouteLookup(this.app.router, (handle) =>
+      this.handles.get(handle),
+    );
+    return this.lookup;
   }
 
-  exchange(req: unknown): CorsExchange {
-    const request = req as Request;
-    return {
-      method: request.method!,
-      url: request.originalUrl ?? request.url!,
-      headers: request.headers,
-      raw: request,
-    };
+  /** The handler Express dispatches to instead of `handle`: decides from `route`'s policy first. */
+  private tag(handle: Handler, route: CorsRoute): Handler {
+    const { dispatch } = this;
+    const sources = [route.source];
+    const where = () => route.id;
+    const passesOn =
+      (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
+      hasHostFilter(route.controller);
+    const tagged = lookAlike(function (
+      this: unknown,
+      req: Request,
+      res: ServerResponse,
+      next: Next,
+    ) {
+      const before = req[CORS_STATE];
+      const pass: Next = passesOn
+        ? (error) => {
+            dispatch.leave(req, before);
+            next(error);
+          }
+        : next;
+      return dispatch.enter(
+        req,
+        res,
+        sources,
+        where,
+        () => handle.call(this, req, res, pass),
+        pass,
+      );
+    }, handle);
+    this.handles.set(tagged, {
+      route,
+      passesOn,
+    });
+    return tagged;
   }
+}
 
-  track(req: unknown, res: unknown, state: CorsState): void {
-    trackResponse(req as Request, res as ServerResponse, state);
-  }
+function answerPreflight(res: ServerResponse, decision: CorsDecision): void {
+  res.statusCode = decision.status!;
+  for (const name in decision.headers)
+    res.setHeader(name, decision.headers[name]!);
+  if (decision.vary) res.setHeader('Vary', decision.vary);
+  if (decision.status !== 204) res.setHeader('Content-Length', '0');
+  res.end();
 }

@@ -1,9 +1,8 @@
-import type { RouteLookup } from '../cors-engine.js';
-import { type CorsRoute, shareRoutes } from '../cors-route.js';
+import type { CorsRoute, RouteCandidates } from '../cors-route.js';
+import type { RouteLookup } from './cors-http-binding.js';
 
 /** The parts of an Express 5 router layer this index reads. */
 export interface ExpressLayer {
-  name?: string;
   route?: {
     path: string | RegExp | Array<string | RegExp>;
     methods: Record<string, boolean | undefined>;
@@ -18,26 +17,35 @@ export interface ExpressRouter {
   strict?: boolean;
 }
 
-interface Entry {
-  /** Position in the router stack: the lower wins, as in Express. */
+/** What a route layer's handler is, as far as CORS is concerned. */
+export interface ExpressHandle {
+  /** The controller route, or `null` for a route no controller owns. */
+  route: CorsRoute | null;
+  /** Whether it may pass the request on to later routes (a version or host filter). */
+  passesOn: boolean;
+}
+
+interface Entry extends ExpressHandle {
+  /** Position in the router stack: Express tries routes in this order. */
   index: number;
   layer: ExpressLayer;
   all: boolean;
   methods: ReadonlySet<string>;
-  /** Replaced by a shared route when other entries have the same method and path. */
-  route: CorsRoute | undefined;
 }
 
 const DYNAMIC = /[:*?+()[\]{}!\\]/;
+const NON_ASCII = /[^\x20-\x7e]/;
+const RAW_ROUTE: ExpressHandle = { route: null, passesOn: false };
 
 /**
- * Indexes the route layers of an Express router so that finding the route a request reaches
- * costs the same with 10 routes or 1,000: static paths by a map lookup, dynamic ones by their
- * static directory prefix, then Express's own `layer.match()` for those candidates only.
+ * Reads the route layers of an Express router: every route a method and path reach, in the
+ * order Express tries them, up to the first that does not pass requests on. Each is matched by
+ * Express's own `layer.match()`; finding the layers to match costs the same with 10 routes or
+ * 1,000: static paths by a map lookup, dynamic ones by their static directory prefix.
  */
 export function expressRouteLookup(
   router: ExpressRouter,
-  routeOf: (handle: Function) => CorsRoute | undefined,
+  handleOf: (handle: Function) => ExpressHandle | undefined,
 ): RouteLookup {
   const caseSensitive = router.caseSensitive === true;
   const strict = router.strict === true;
@@ -45,10 +53,11 @@ export function expressRouteLookup(
   const staticPaths = new Map<string, Entry[]>();
   const dynamicPaths = new Map<string, Entry[]>();
   const prefixLengths = new Set<number>();
-  const samePath = new Map<string, Entry[]>();
+  /** Static paths compared by Express's own match only: see `isPlain`. */
+  const otherPaths: Entry[] = [];
   const add = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
-    const entries = map.get(key);
-    if (entries) entries.push(entry);
+    const list = map.get(key);
+    if (list) list.push(entry);
     else map.set(key, [entry]);
   };
 
@@ -58,25 +67,20 @@ export function expressRouteLookup(
     const methods = Object.keys(route.methods).filter(
       (method) => route.methods[method],
     );
+    const handle = route.stack
+      .map((item) => handleOf(item.handle))
+      .find(Boolean);
     const entry: Entry = {
+      ...(handle ?? RAW_ROUTE),
       index,
       layer,
       all: methods.includes('_all'),
       methods: new Set(methods.map((method) => method.toUpperCase())),
-      route: route.stack.map((item) => routeOf(item.handle)).find(Boolean),
     };
     const { path } = route;
-    if (typeof path === 'string') {
-      for (const method of entry.all ? ['ALL'] : entry.methods) {
-        add(samePath, `${method} ${fold(path)}`, entry);
-      }
-    }
     if (typeof path === 'string' && !DYNAMIC.test(path)) {
-      add(
-        staticPaths,
-        fold(strict || path === '/' ? path : path.replace(/\/+$/, '') || '/'),
-        entry,
-      );
+      if (isPlain(path)) add(staticPaths, fold(path), entry);
+      else otherPaths.push(entry);
       return;
     }
     const text = typeof path === 'string' ? path : '/';
@@ -86,28 +90,18 @@ export function expressRouteLookup(
     prefixLengths.add(prefix.length);
     add(dynamicPaths, prefix, entry);
   });
-
-  for (const entries of samePath.values()) {
-    const routes = entries.flatMap((entry) => entry.route ?? []);
-    if (routes.length > 1) entries[0].route = shareRoutes(routes);
-  }
-
   const handles = (entry: Entry, method: string) =>
     entry.all ||
     entry.methods.has(method) ||
     (method === 'HEAD' && entry.methods.has('GET'));
 
   return (method, path) => {
-    let best: Entry | undefined;
     const folded = fold(path);
-    const key =
-      !strict && folded.length > 1 && folded.endsWith('/')
-        ? folded.slice(0, -1)
-        : folded;
-    for (const entry of staticPaths.get(key) ?? []) {
-      if (handles(entry, method)) {
-        best = entry;
-        break;
+    const found: Entry[] = [];
+    if (isPlain(path) || (!strict && isPlain(path.slice(0, -1)))) {
+      const key = strict || !path.endsWith('/') ? folded : folded.slice(0, -1);
+      for (const entry of staticPaths.get(key) ?? []) {
+        if (handles(entry, method)) found.push(entry);
       }
     }
     for (
@@ -117,15 +111,37 @@ export function expressRouteLookup(
     ) {
       if (!prefixLengths.has(slash + 1)) continue;
       for (const entry of dynamicPaths.get(folded.slice(0, slash + 1)) ?? []) {
-        if (best && entry.index > best.index) break;
-        if (handles(entry, method) && matches(entry.layer, path)) {
-          best = entry;
-          break;
-        }
+        if (handles(entry, method) && matches(entry.layer, path))
+          found.push(entry);
       }
     }
-    return best?.route;
+    for (const entry of otherPaths) {
+      if (handles(entry, method) && matches(entry.layer, path))
+        found.push(entry);
+    }
+    return reachable(found);
   };
+}
+
+/**
+ * A path that Express's match and a string comparison (case-folded unless routing is case
+ * sensitive) agree on: printable ASCII, not ending with a slash. Express also takes one
+ * trailing slash after such a route path unless routing is strict.
+ */
+function isPlain(path: string): boolean {
+  return path.length > 1 && !path.endsWith('/') && !NON_ASCII.test(path);
+}
+
+/** The routes Express would try, in its order, up to the first that answers for sure. */
+function reachable(found: Entry[]): RouteCandidates {
+  if (found.length === 1 && !found[0]!.passesOn) return [found[0]!.route];
+  found.sort((a, b) => a.index - b.index);
+  const candidates: Array<CorsRoute | null> = [];
+  for (const entry of found) {
+    candidates.push(entry.route);
+    if (!entry.passesOn) break;
+  }
+  return candidates;
 }
 
 /** Express's own match; a malformed percent-escape, which Express answers with 400, matches nothing. */

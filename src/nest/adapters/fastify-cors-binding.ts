@@ -1,144 +1,186 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import type { CorsEngine, RouteLookup } from '../cors-engine.js';
-import type { CorsExchange, CorsState } from '../cors-exchange.js';
-import { type CorsRoute, shareRoutes } from '../cors-route.js';
-import type { CorsHttpBinding, StatefulRequest } from './cors-http-binding.js';
-import { type RecordedRoute, recordRoutes } from './record-routes.js';
-import { settle } from './settle.js';
-import { trackResponse } from './track-response.js';
+import type { CorsDecision } from '../../core/cors-decision.js';
+import type { CorsRoute } from '../cors-route.js';
+import type { CorsDispatch } from './cors-dispatch.js';
+import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
+import type { StatefulRequest } from './cors-request-state.js';
+import {
+  type FastifyConfig,
+  type FastifyRoute,
+  fastifyRouteLookup,
+} from './fastify-route-index.js';
+import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
 
 interface FastifyRequest extends StatefulRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** Whether Fastify's router found no route. */
+  is404: boolean;
 }
 
 interface FastifyReply {
   raw: ServerResponse;
   code(status: number): FastifyReply;
   headers(values: Record<string, string>): FastifyReply;
-  send(): FastifyReply;
+  send(payload?: unknown): FastifyReply;
 }
 
-type Done = (error?: Error) => void;
+type Done = (error?: unknown) => void;
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: Done) => void;
+type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
-/** What this binding reads of Fastify's configuration. */
-interface FastifyConfig {
-  /** Fastify's router options, as it passes them to find-my-way. */
-  routerOptions: Record<string, unknown>;
-  exposeHeadRoutes?: boolean;
+interface RouteOptions {
+  method: string | string[];
+  url: string;
+  constraints?: { version?: unknown };
 }
 
 interface FastifyInstance {
-  addHook(
-    name: 'onRequest',
-    hook: (request: FastifyRequest, reply: FastifyReply, done: Done) => void,
-  ): unknown;
+  addHook(name: 'onRequest', hook: Hook): unknown;
+  addHook(name: 'onRoute', hook: (options: RouteOptions) => void): unknown;
   initialConfig: FastifyConfig;
 }
 
 /**
- * Fastify: an `onRequest` hook, which runs before content-type parsing, guards and handlers,
- * and for 404s too; the route table is a find-my-way router (Fastify's own) built with the
- * application's router options from the routes Nest registered.
+ * Fastify: a request hook run by Nest's adapter before any other request hook (so before its
+ * security hook and middleware), which Fastify calls once it has routed the request, for 404s
+ * too. Fastify's `onRoute` hook records every route it registers, raw ones included; each
+ * handler Nest registers decides from its own policy when Fastify dispatches to it.
  */
 export class FastifyCorsBinding implements CorsHttpBinding {
   private readonly fastify: FastifyInstance;
-  private readonly routes: RecordedRoute[];
+  private readonly routes: FastifyRoute[] = [];
+  /** The controller route Nest is registering, while Fastify runs its `onRoute` hooks. */
+  private registering: CorsRoute | undefined;
+  private lookup: RouteLookup = () => [];
 
-  constructor(adapter: HttpServer) {
+  constructor(
+    private readonly adapter: HttpServer,
+    private readonly dispatch: CorsDispatch,
+  ) {
     this.fastify = adapter.getInstance();
-    this.routes = recordRoutes(adapter);
-  }
-
-  install(engine: CorsEngine): void {
-    this.fastify.addHook('onRequest', (request, reply, done) => {
-      settle(
-        engine.evaluate(this.exchange(request)),
-        (error) => done(error as Error),
-        (state) => this.proceed(request, reply, done, state),
+    const hook: Hook = (request, reply, done) => {
+      const corsRequest = dispatch.request(
+        request.method,
+        pathOf(request.url),
+        request.headers,
+        request,
       );
-    });
-  }
-
-  private proceed(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    done: Done,
-    state: CorsState | undefined,
-  ): void {
-    if (!state) return done();
-    const { decision } = state;
-    if (state.preflight && decision) {
-      const headers = decision.vary
-        ? { ...decision.headers, vary: decision.vary }
-        : decision.headers;
-      reply.code(decision.status!).headers(headers).send();
+      const candidates =
+        request.is404 && !corsRequest.preflight
+          ? []
+          : this.lookup(corsRequest.method, request.url);
+      dispatch.begin(
+        request,
+        reply.raw,
+        corsRequest,
+        candidates,
+        (decision) => answerPreflight(reply, decision),
+        done,
+      );
+    };
+    const first = adapter as { setOnRequestHook?: (hook: Hook) => void };
+    if (typeof first.setOnRequestHook !== 'function') {
+      this.fastify.addHook('onRequest', hook);
       return;
     }
-    trackResponse(request, reply.raw, state);
-    done();
+    first.setOnRequestHook(hook);
+    // Whoever sets the adapter's request hook later runs after this one, not instead of it.
+    patchMethods(adapter, ['setOnRequestHook'], (original, self, [other]) =>
+      original.call(self, ((request, reply, done) =>
+        hook(request, reply, (error) =>
+          error
+            ? done(error)
+            : (other as Hook).call(self, request, reply, done),
+        )) satisfies Hook),
+    );
   }
 
-  routeLookup(
-    routeOf: (handle: Function) => CorsRoute | undefined,
-  ): RouteLookup {
-    const { routerOptions, exposeHeadRoutes } = this.fastify.initialConfig;
-    // The options Fastify's router runs with (case, slashes, semicolons, unsafe RegExps), so
-    // that both routers read a path alike. Its constraint strategies (version, host) are left
-    // out: routes are registered here without constraints.
-    const options = { ...routerOptions };
-    delete options.constraints;
-    const router = FindMyWay<FindMyWay.HTTPVersion.V1>(
-      options as FindMyWay.Config<FindMyWay.HTTPVersion.V1>,
-    );
-    type Store = { route: CorsRoute | undefined; routes: CorsRoute[] };
-    const stores = new Map<string, Store>();
-    const add = (
-      method: string,
-      path: string,
-      route: CorsRoute | undefined,
-    ) => {
-      const key = `${method} ${path}`;
-      const known = stores.get(key);
-      if (known) {
-        // Another route for the same method and path: another version or host.
-        if (route) known.routes.push(route);
-        return;
+  capture(routeOf: (handle: Function) => CorsRoute | undefined): void {
+    const { dispatch } = this;
+    this.fastify.addHook('onRoute', (options) => {
+      this.routes.push({
+        methods: [options.method].flat(),
+        url: options.url,
+        version: options.constraints?.version,
+        route: this.registering ?? null,
+      });
+    });
+    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
+      const handle = args[args.length - 1];
+      const route = typeof handle === 'function' && routeOf(handle);
+      if (!route) return original.apply(self, args);
+      args[args.length - 1] = this.tag(handle as Handler, route);
+      this.registering = route;
+      try {
+        return original.apply(self, args);
+      } finally {
+        this.registering = undefined;
       }
-      const store: Store = { route, routes: route ? [route] : [] };
-      stores.set(key, store);
-      if (method === 'ALL') router.all(path, () => undefined, store);
-      else router.on(method as HTTPMethod, path, () => undefined, store);
-    };
-    for (const { method, path, handle } of this.routes) {
-      const route = routeOf(handle);
-      add(method, path, route);
-      if (method === 'GET' && exposeHeadRoutes !== false)
-        add('HEAD', path, route);
-    }
-    for (const store of stores.values()) {
-      if (store.routes.length > 1) store.route = shareRoutes(store.routes);
-    }
-    return (method, path) => {
-      const found = router.find(method as HTTPMethod, path);
-      return (found?.store as { route: CorsRoute | undefined } | undefined)
-        ?.route;
-    };
-  }
-
-  exchange(request: unknown): CorsExchange {
-    const { method, url, headers } = request as FastifyRequest;
-    return { method, url, headers, raw: request };
-  }
-
-  track(request: unknown, reply: unknown, state: CorsState): void {
-    trackResponse(
-      request as FastifyRequest,
-      (reply as FastifyReply).raw,
-      state,
+    });
+    patchMethods(
+      this.adapter,
+      ['setNotFoundHandler'],
+      (original, self, args) => {
+        const handler = args[0] as Handler;
+        const where = () => '(no route)';
+        args[0] = function (
+          this: unknown,
+          request: FastifyRequest,
+          reply: FastifyReply,
+        ) {
+          return dispatch.enter(
+            request,
+            reply.raw,
+            dispatch.defaultSources,
+            where,
+            () => handler.call(this, request, reply),
+            (error) => reply.send(error),
+          );
+        };
+        return original.apply(self, args);
+      },
     );
   }
+
+  seal(): RouteLookup {
+    this.lookup = fastifyRouteLookup(this.fastify.initialConfig, this.routes);
+    return this.lookup;
+  }
+
+  /** The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first. */
+  private tag(handle: Handler, route: CorsRoute): Handler {
+    const { dispatch } = this;
+    const sources = [route.source];
+    const where = () => route.id;
+    return lookAlike(function (
+      this: unknown,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) {
+      return dispatch.enter(
+        request,
+        reply.raw,
+        sources,
+        where,
+        () => handle.call(this, request, reply),
+        (error) => reply.send(error),
+      );
+    }, handle);
+  }
+}
+
+/** The path of a request target, without its query string. */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function answerPreflight(reply: FastifyReply, decision: CorsDecision): void {
+  const headers = decision.vary
+    ? { ...decision.headers, vary: decision.vary }
+    : decision.headers;
+  reply.code(decision.status!).headers(headers).send();
 }

@@ -1,0 +1,111 @@
+import type { ServerResponse } from 'node:http';
+import type { CorsDecision } from '../../core/cors-decision.js';
+import type { CorsRequest } from '../../core/cors-policy-options.js';
+import type { CorsEngine, CorsSources, CorsVerdict } from '../cors-engine.js';
+import type { RouteCandidates } from '../cors-route.js';
+import {
+  CORS_STATE,
+  type CorsRequestState,
+  type StatefulRequest,
+  trackResponse,
+} from './cors-request-state.js';
+
+/**
+ * The two moments the module decides for a request, whatever the adapter:
+ * - `begin`, before routing: from the routes the adapter's routing says the request may
+ *   reach, for preflights and for responses no handler produces (404s, body-parser errors,
+ *   CSRF rejections, middleware that ends the response);
+ * - `enter`, where the adapter dispatches to a handler Nest registered (before its guards),
+ *   or to Nest's not-found handler: from that handler's own policy.
+ */
+export class CorsDispatch {
+  constructor(private readonly engine: CorsEngine) {}
+
+  /** The request as policies see it. */
+  request(
+    method: string,
+    path: string,
+    headers: CorsRequest['headers'],
+    raw: unknown,
+  ): CorsRequest {
+    return this.engine.request(method, path, headers, raw);
+  }
+
+  /**
+   * Decides before routing. A preflight with a decision goes to `answer`; anything else is
+   * tracked, and `next()` continues. `next(error)` only if deciding itself failed.
+   */
+  begin(
+    holder: StatefulRequest,
+    response: ServerResponse,
+    request: CorsRequest,
+    candidates: RouteCandidates,
+    answer: (decision: CorsDecision) => void,
+    next: (error?: unknown) => void,
+  ): void {
+    const sources = this.engine.sourcesOf(candidates);
+    const verdict = this.engine.decide(request, sources, () =>
+      describeCandidates(candidates),
+    );
+    const proceed = (settled: CorsVerdict) => {
+      if (request.preflight && settled) return answer(settled);
+      trackResponse(holder, response, { request, sources, verdict: settled });
+      next();
+    };
+    if (verdict instanceof Promise) verdict.then(proceed, next);
+    else proceed(verdict);
+  }
+
+  /**
+   * Where a handler is about to run: its sources replace what was decided before routing,
+   * then `run()` is called, once the provider answered if the policy needs one. Returns what
+   * `run()` returns, or, when it had to wait, a promise that never rejects: a throw of `run()`
+   * then goes to `fail`. Without an earlier `begin` (a request the module did not see),
+   * `run()` is called as it is, and so it is for a preflight the module left to the app.
+   */
+  enter(
+    holder: StatefulRequest,
+    response: ServerResponse,
+    sources: CorsSources,
+    where: () => string,
+    run: () => unknown,
+    fail: (error: unknown) => void,
+  ): unknown {
+    const state = holder[CORS_STATE];
+    if (
+      !state ||
+      state.request.preflight ||
+      sameSources(state.sources, sources)
+    )
+      return run();
+    const { request } = state;
+    const proceed = (verdict: CorsVerdict) => {
+      trackResponse(holder, response, { request, sources, verdict });
+      return run();
+    };
+    const verdict = this.engine.decide(request, sources, where);
+    return verdict instanceof Promise
+      ? verdict.then(proceed).catch(fail)
+      : proceed(verdict);
+  }
+
+  /** Puts back what was decided before `enter`, for a handler that passed the request on. */
+  leave(holder: StatefulRequest, before: CorsRequestState | undefined): void {
+    if (before) holder[CORS_STATE] = before;
+  }
+
+  /** The sources of responses no route produced. */
+  get defaultSources(): CorsSources {
+    return this.engine.defaultSources;
+  }
+}
+
+function sameSources(a: CorsSources, b: CorsSources): boolean {
+  return a.length === b.length && a.every((source, i) => source === b[i]);
+}
+
+/** `A#get | B#get`, for the debug log. */
+export function describeCandidates(candidates: RouteCandidates): string {
+  if (candidates.length === 0) return '(no route)';
+  return candidates.map((route) => route?.id ?? '(raw route)').join(' | ');
+}

@@ -1,0 +1,37 @@
+import { RequestMethod } from '@nestjs/common';
+
+/** The adapter methods Nest registers routes with: one per `RequestMethod`, by its lower-case name. */
+export const ROUTE_METHODS: readonly string[] = Object.keys(RequestMethod)
+  .filter((key) => Number.isNaN(Number(key)))
+  .map((key) => key.toLowerCase());
+
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Replaces the methods `names` of `target` that exist: each call goes through `replace`,
+ * with the original method and the call's `this` and arguments.
+ */
+export function patchMethods(
+  target: object,
+  names: readonly string[],
+  replace: (original: Method, self: unknown, args: unknown[]) => unknown,
+): void {
+  const methods = target as Record<string, Method | undefined>;
+  for (const name of names) {
+    const original = methods[name];
+    if (typeof original !== 'function') continue;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      return replace(original, this, args);
+    };
+  }
+}
+
+/** A function that behaves as `handle` for whoever registers it: same name, properties and metadata. */
+export function lookAlike<T extends Function>(wrapper: T, handle: Function): T {
+  Object.assign(wrapper, handle);
+  Object.defineProperty(wrapper, 'name', { value: handle.name });
+  for (const key of Reflect.getMetadataKeys(handle)) {
+    Reflect.defineMetadata(key, Reflect.getMetadata(key, handle), wrapper);
+  }
+  return wrapper;
+}
