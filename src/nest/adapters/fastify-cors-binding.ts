@@ -61,6 +61,14 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     private readonly dispatch: CorsDispatch,
   ) {
     this.fastify = adapter.getInstance();
+    this.fastify.addHook('onRoute', (options) => {
+      this.routes.push({
+        methods: [options.method].flat(),
+        url: options.url,
+        version: options.constraints?.version,
+        route: this.registering ?? null,
+      });
+    });
     const hook: Hook = (request, reply, done) => {
       const corsRequest = dispatch.request(
         request.method,
@@ -100,14 +108,6 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   capture(routeOf: (handle: Function) => CorsRoute | undefined): void {
     const { dispatch } = this;
-    this.fastify.addHook('onRoute', (options) => {
-      this.routes.push({
-        methods: [options.method].flat(),
-        url: options.url,
-        version: options.constraints?.version,
-        route: this.registering ?? null,
-      });
-    });
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
       const route = typeof handle === 'function' && routeOf(handle);
