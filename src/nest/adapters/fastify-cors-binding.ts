@@ -32,6 +32,7 @@ type Hook = (request: FastifyRequest, reply: FastifyReply, done: Done) => void;
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
 interface RouteOptions {
+  handler: Handler;
   method: string | string[];
   url: string;
   constraints?: { version?: unknown };
@@ -62,6 +63,21 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   ) {
     this.fastify = adapter.getInstance();
     this.fastify.addHook('onRoute', (options) => {
+      // A route no controller owns runs under the default policy, decided where it runs.
+      if (!this.registering) {
+        const handle = options.handler;
+        const where = () => '(raw route)';
+        options.handler = function (this: unknown, request, reply) {
+          return dispatch.enter(
+            request,
+            reply.raw,
+            dispatch.defaultSources,
+            where,
+            () => handle.call(this, request, reply),
+            (error) => reply.send(error),
+          );
+        };
+      }
       this.routes.push({
         methods: [options.method].flat(),
         url: options.url,
