@@ -11,32 +11,29 @@ export interface OriginParts {
   port: string;
 }
 
-/** `defaultPort` of a scheme the URL Standard gives no tuple origin at all. */
-const OPAQUE = -1;
-/** `defaultPort` of a scheme that is not special: a tuple origin with no default port. */
-const NO_DEFAULT_PORT = 0;
-
 /**
  * The default port of the scheme `value` starts with, `scheme` characters long: 80, 443 or 21
- * for the special schemes, `OPAQUE` for `file` (its origin serializes as `null`),
- * `NO_DEFAULT_PORT` for any other.
+ * for the special schemes, 0 for any other, which has none.
  */
 function defaultPort(value: string, scheme: number): number {
   switch (scheme) {
     case 2:
-      return value.startsWith('ws') ? 80 : NO_DEFAULT_PORT;
+      return value.startsWith('ws') ? 80 : 0;
     case 3:
       if (value.startsWith('wss')) return 443;
-      return value.startsWith('ftp') ? 21 : NO_DEFAULT_PORT;
+      return value.startsWith('ftp') ? 21 : 0;
     case 4:
-      if (value.startsWith('http')) return 80;
-      return value.startsWith('file') ? OPAQUE : NO_DEFAULT_PORT;
+      return value.startsWith('http') ? 80 : 0;
     case 5:
-      return value.startsWith('https') ? 443 : NO_DEFAULT_PORT;
+      return value.startsWith('https') ? 443 : 0;
     default:
-      return NO_DEFAULT_PORT;
+      return 0;
   }
 }
+
+/** Whether the scheme of `value`, `scheme` characters long, is `file`: its origin is `null`. */
+const isFile = (value: string, scheme: number) =>
+  scheme === 4 && value.charCodeAt(0) === 0x66 && value.startsWith('file');
 
 const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
@@ -65,13 +62,13 @@ function scanRequestOrigin(value: string): number {
     }
     i++;
   }
-  const port = defaultPort(value, i);
-  if (port === OPAQUE || !value.startsWith('://', i)) return -1;
+  const scheme = i;
+  if (isFile(value, scheme) || !value.startsWith('://', i)) return -1;
   i += 3;
   const hostEnd =
     value.charCodeAt(i) === 0x5b ? scanIpv6(value, i) : scanDomain(value, i);
   if (hostEnd === -1 || hostEnd === length) return hostEnd;
-  return isPort(value, hostEnd, port) ? hostEnd : -1;
+  return isPort(value, hostEnd, defaultPort(value, scheme)) ? hostEnd : -1;
 }
 
 /**
@@ -83,25 +80,27 @@ function scanRequestOrigin(value: string): number {
 function scanDomain(value: string, start: number): number {
   const length = value.length;
   let labelStart = start;
-  let previousLabelStart = start;
+  let lastLabelStart = start;
+  let lastLabelEnd = start;
   let punycode = false;
   let i = start;
-  for (; i < length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x2e) {
-      if (i === labelStart) return -1;
-      previousLabelStart = labelStart;
-      labelStart = i + 1;
-    } else if (!isLabelChar(c)) {
-      break;
-    } else if (i === labelStart && c === 0x78) {
-      punycode ||= value.startsWith('xn--', i);
+  for (;;) {
+    if (value.charCodeAt(i) === 0x78 && value.startsWith('xn--', i)) {
+      punycode = true;
     }
+    while (i < length && isLabelChar(value.charCodeAt(i))) i++;
+    if (i === labelStart) return -1;
+    lastLabelStart = labelStart;
+    lastLabelEnd = i;
+    if (i === length || value.charCodeAt(i) !== 0x2e) break;
+    labelStart = ++i;
+    if (i === length) break;
+    const next = value.charCodeAt(i);
+    if (next === 0x2e) return -1;
+    if (!isLabelChar(next)) break;
   }
-  if (i === start) return -1;
   const trailingDot = labelStart === i;
-  const lastLabel = trailingDot ? previousLabelStart : labelStart;
-  if (isNumber(value, lastLabel, trailingDot ? i - 1 : i)) {
+  if (isNumber(value, lastLabelStart, lastLabelEnd)) {
     return !trailingDot && isCanonicalIpv4(value, start, i) ? i : -1;
   }
   if (punycode) {
@@ -117,7 +116,11 @@ function scanDomain(value: string, start: number): number {
  */
 function isNumber(value: string, start: number, end: number): boolean {
   let i = start;
-  if (end - start >= 2 && value.startsWith('0x', start)) {
+  if (
+    end - start >= 2 &&
+    value.charCodeAt(start) === 0x30 &&
+    value.charCodeAt(start + 1) === 0x78
+  ) {
     for (i += 2; i < end; i++) if (!isHex(value.charCodeAt(i))) return false;
     return true;
   }
