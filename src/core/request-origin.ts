@@ -89,19 +89,19 @@ function scanDomain(value: string, start: number): number {
       punycode = true;
     }
     while (i < length && isLabelChar(value.charCodeAt(i))) i++;
-    if (i === labelStart) return -1;
+    if (i === labelStart) {
+      // Empty: only the root label after a trailing dot, at the end of the host, may be.
+      if (i === start || value.charCodeAt(i) === 0x2e) return -1;
+      break;
+    }
     lastLabelStart = labelStart;
     lastLabelEnd = i;
-    if (i === length || value.charCodeAt(i) !== 0x2e) break;
+    if (value.charCodeAt(i) !== 0x2e) break;
     labelStart = ++i;
-    if (i === length) break;
-    const next = value.charCodeAt(i);
-    if (next === 0x2e) return -1;
-    if (!isLabelChar(next)) break;
   }
-  const trailingDot = labelStart === i;
-  if (isNumber(value, lastLabelStart, lastLabelEnd)) {
-    return !trailingDot && isCanonicalIpv4(value, start, i) ? i : -1;
+  if (isDigit(value.charCodeAt(lastLabelStart))) {
+    if (labelStart !== i && isCanonicalIpv4(value, start, i)) return i;
+    if (isNumber(value, lastLabelStart, lastLabelEnd)) return -1;
   }
   if (punycode) {
     const host = value.slice(start, i);
