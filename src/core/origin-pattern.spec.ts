@@ -181,6 +181,12 @@ describe('parseOriginEntry', () => {
       },
     );
 
+    it('suggests nothing for a scheme whose origin the URL Standard leaves opaque', () => {
+      expect(errorOf('chrome-extension://a..b')).toBe(
+        '"chrome-extension://a..b" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port)',
+      );
+    });
+
     it.each([
       'http://example.com.',
       'http://0.0.0.0:8080',

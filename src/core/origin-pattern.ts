@@ -117,8 +117,12 @@ function serialize(value: string): string | undefined {
   }
 }
 
+/** What `entry` serializes to, or, when it has no scheme, what `https://entry` does. */
 function suggestOrigin(entry: string): string | undefined {
-  for (const candidate of [entry, `https://${entry}`]) {
+  const candidates = entry.includes('://')
+    ? [entry]
+    : [entry, `https://${entry}`];
+  for (const candidate of candidates) {
     const origin = serialize(candidate);
     if (origin !== undefined && origin !== 'null' && origin !== entry)
       return origin;

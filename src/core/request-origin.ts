@@ -43,12 +43,14 @@ const isLabelChar = (c: number) =>
   isLower(c) || isDigit(c) || c === 0x2d || c === 0x5f;
 
 /**
- * Checks, in one pass, without regular expressions and without allocating, that `value` is an
- * origin exactly as a browser serializes it (the URL Standard's origin serialization): lower
- * case, no path, no userinfo, no default port, IPv4 in dotted decimal, IPv6 compressed.
- * Returns where its host ends (the port's colon, or the end), or -1. `null` gives -1: it is
- * matched literally. Stricter than the URL Standard only where no browser can send the
- * origin: empty labels, characters other than letters, digits, `-`, `_` and `.`, and port 0.
+ * Checks, in one pass and without regular expressions, that `value` is an origin exactly as a
+ * browser serializes it (the URL Standard's origin serialization): lower case, no path, no
+ * userinfo, no default port, IPv4 in dotted decimal, IPv6 compressed. Returns where its host
+ * ends (the port's colon, or the end), or -1. `null` gives -1: it is matched literally.
+ * Nothing is allocated, except for a host with an `xn--` label: its Punycode is checked by
+ * `domainToASCII()`, the URL parser's own host algorithm, since that takes Unicode's IDNA
+ * tables. Stricter than the URL Standard only where no browser can send the origin: empty
+ * labels, characters other than letters, digits, `-`, `_` and `.`, and port 0.
  */
 function scanRequestOrigin(value: string): number {
   const length = value.length;
