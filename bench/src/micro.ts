@@ -1,6 +1,7 @@
 import { do_not_optimize, measure } from 'mitata';
 import { type CorsInput, decide } from '../../dist/core/cors-decision.js';
 import { parseRequestHeaders } from '../../dist/core/request-headers.js';
+import { isRequestOrigin } from '../../dist/core/request-origin.js';
 import { compile, noRequest } from './core.js';
 import {
   ALLOWED_ORIGIN,
@@ -32,6 +33,16 @@ const ADVERSARIAL_HEADERS: Record<string, string> = {
   ).join(','),
 };
 
+/** Request origins of each host form, all well-formed: what every request pays to validate. */
+const ORIGIN_FORMS: Record<string, string> = {
+  domain: 'https://app.example.com',
+  'domain and port': 'http://localhost:5173',
+  IPv4: 'http://127.0.0.1:8080',
+  IPv6: 'http://[2001:db8::8a2e:370:7334]:8080',
+  'Punycode label': 'https://xn--bcher-kva.example',
+  '2 KB domain': `https://${'a'.repeat(2040)}`,
+};
+
 /** What any one-pass parser costs at least: reading each character once. */
 function scan(value: string): number {
   let commas = 0;
@@ -58,6 +69,10 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
     regexp: 'https://pr-42.preview.example.dev',
     miss: DENIED_ORIGIN,
   };
+  for (const [kind, origin] of Object.entries(ORIGIN_FORMS)) {
+    if (!isRequestOrigin(origin))
+      throw new Error(`validate origin: ${kind} is refused`);
+  }
   for (const [kind, origin] of Object.entries(origins)) {
     if (matcher.matches(origin) !== (kind !== 'miss'))
       throw new Error(`origin match: ${kind} gives the wrong answer`);
@@ -72,6 +87,12 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
       ([kind, origin]): [string, () => unknown] => [
         `origin match: ${kind}`,
         () => matcher.matches(origin),
+      ],
+    ),
+    ...Object.entries(ORIGIN_FORMS).map(
+      ([kind, origin]): [string, () => unknown] => [
+        `validate origin: ${kind}`,
+        () => isRequestOrigin(origin),
       ],
     ),
     ...Object.entries({

@@ -372,6 +372,103 @@ describe('compilePolicy', () => {
   });
 });
 
+describe('compilePolicy: plain-http origins with credentials', () => {
+  const INSECURE =
+    /is served without TLS, and with credentials anyone who can intercept traffic to that page can make credentialed requests from it; use https, or set allowInsecureOrigins: true to accept that risk/;
+
+  it.each([
+    'http://app.example.com',
+    'http://*.example.com',
+    'http://example.com:*',
+    'http://169.254.169.254',
+    'http://[2001:db8::1]:8080',
+    'http://127.example.com',
+    'http://localhost.example.com',
+    'ws://app.example.com',
+  ])(
+    'refuses %j with credentials, naming the entry and the opt-out',
+    (entry) => {
+      expectOneError(
+        { origin: [APP, entry], credentials: true },
+        'origin',
+        INSECURE,
+      );
+      expect(
+        compile({ origin: [APP, entry], credentials: true }).issues[0].message,
+      ).toMatch(`${JSON.stringify(entry)} is served without TLS`);
+    },
+  );
+
+  it.each([
+    'http://localhost:5173',
+    'http://localhost',
+    'http://localhost.:5173',
+    'http://app.localhost:5173',
+    'http://*.localhost:5173',
+    'http://localhost:*',
+    'http://127.0.0.1:8080',
+    'http://127.255.0.9',
+    'http://127.0.0.1:*',
+    'http://[::1]:3000',
+    'https://app.example.com',
+    'chrome-extension://abcdefghijklmnop',
+  ])('allows %j with credentials: loopback or TLS', (entry) => {
+    const result = compile({ origin: [entry], credentials: true });
+    expect(result.issues).toEqual([]);
+    expect(
+      result.policy?.matcher?.matches(
+        entry.replace(':*', '').replace('*', 'x'),
+      ),
+    ).toBe(true);
+  });
+
+  it('allows plain-http origins without credentials', () => {
+    expect(compile({ origin: ['http://app.example.com'] }).issues).toEqual([]);
+  });
+
+  it('allows them with credentials and allowInsecureOrigins: true', () => {
+    const result = compile({
+      origin: ['http://app.example.com', 'http://*.example.com'],
+      credentials: true,
+      allowInsecureOrigins: true,
+    });
+    expect(result.issues).toEqual([]);
+    expect(result.policy?.matcher?.matches('http://a.example.com')).toBe(true);
+  });
+
+  it('warns that allowInsecureOrigins has no effect without credentials', () => {
+    const result = compile({
+      origin: ['http://app.example.com'],
+      allowInsecureOrigins: true,
+    });
+    expect(result.policy).toBeDefined();
+    expect(result.issues).toEqual([
+      {
+        severity: 'warning',
+        subject: SUBJECT,
+        field: 'allowInsecureOrigins',
+        message:
+          'has no effect without credentials: plain http origins are refused only with credentials; remove it',
+      },
+    ]);
+  });
+
+  it('refuses an allowInsecureOrigins that is not a boolean', () => {
+    expectOneError(
+      { origin: [APP], credentials: true, allowInsecureOrigins: 'yes' },
+      'allowInsecureOrigins',
+      /^"yes" is not true or false$/,
+    );
+  });
+
+  it('does not judge RegExps, which may match anything', () => {
+    expect(
+      compile({ origin: [/^http:\/\/a\.example\.com$/], credentials: true })
+        .issues,
+    ).toEqual([]);
+  });
+});
+
 describe('CorsConfigurationError', () => {
   const issues: CorsConfigIssue[] = [
     {

@@ -1,6 +1,7 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsConfigIssue } from './config-issue.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
+import { allowsInsecureOrigins } from './insecure-origin.js';
 import { OriginMatcher } from './origin-matcher.js';
 import { type OriginPattern, parseOriginEntry } from './origin-pattern.js';
 import { showValue } from './show-value.js';
@@ -38,6 +39,7 @@ const OPTION_NAMES = new Set<string>([
   'maxAge',
   'allowPrivateNetwork',
   'optionsSuccessStatus',
+  'allowInsecureOrigins',
 ]);
 
 export type CompileResult =
@@ -85,7 +87,25 @@ export function compilePolicy(
     error,
   );
 
-  const origin = compileOrigin(options.origin, credentials, error, warn);
+  const allowInsecure = checkBoolean(
+    options.allowInsecureOrigins,
+    'allowInsecureOrigins',
+    error,
+  );
+  if (allowInsecure && !credentials) {
+    warn(
+      'allowInsecureOrigins',
+      'has no effect without credentials: plain http origins are refused only with credentials; remove it',
+    );
+  }
+
+  const origin = compileOrigin(
+    options.origin,
+    credentials && !allowInsecure,
+    credentials,
+    error,
+    warn,
+  );
   const methods = compileList(options.methods, 'methods', credentials, error);
   for (const method of methods.list ?? []) {
     if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
@@ -209,6 +229,7 @@ interface CompiledOrigin {
 
 function compileOrigin(
   origin: CorsPolicyOptions['origin'],
+  secureOnly: boolean,
   credentials: boolean,
   error: Report,
   warn: Report,
@@ -246,6 +267,12 @@ function compileOrigin(
         error(
           'origin',
           `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
+        );
+      }
+      if (secureOnly && allowsInsecureOrigins(result.pattern)) {
+        error(
+          'origin',
+          `${JSON.stringify(entry)} is served without TLS, and with credentials anyone who can intercept traffic to that page can make credentialed requests from it; use https, or set allowInsecureOrigins: true to accept that risk (loopback origins such as http://localhost:5173 need neither)`,
         );
       }
     }

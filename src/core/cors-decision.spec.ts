@@ -11,6 +11,17 @@ import type {
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
+/** Origin values that look like origins but that no browser sends: `new URL(x).origin !== x`. */
+const NOT_SERIALIZED = [
+  'http://256.0.0.1',
+  'http://[::1:]',
+  'http://127.0.0.1.',
+  'http://127.1',
+  'http://[0:0:0:0:0:0:0:1]',
+  'http://xn--f',
+  'file://example.com',
+  'ftp://a.com:21',
+];
 
 function policyOf(options: CorsPolicyOptions): CompiledCorsPolicy {
   const { policy, issues } = compilePolicy('test', 'policy "test"', options);
@@ -144,6 +155,28 @@ describe('decide: actual requests', () => {
         headers: {},
       });
     });
+
+    it.each(NOT_SERIALIZED)(
+      'never echoes %j, which is not a serialized origin',
+      (origin) => {
+        expect(actual(echo, origin)).toEqual({
+          allowed: false,
+          reason: 'malformed Origin header',
+          headers: {},
+          vary: 'Origin',
+        });
+      },
+    );
+
+    it.each([
+      'http://example.com.',
+      'http://[2001:db8::1]:8080',
+      'https://xn--bcher-kva.de',
+    ])('echoes %j, a serialized origin', (origin) => {
+      expect(actual(echo, origin).headers).toEqual({
+        'access-control-allow-origin': origin,
+      });
+    });
   });
 
   it("allows null only with a literal 'null' entry", () => {
@@ -181,6 +214,20 @@ describe('decide: actual requests', () => {
       expect(malformed.reason).toBe('malformed Origin header');
       expect(fn).not.toHaveBeenCalled();
     });
+
+    it.each(NOT_SERIALIZED)(
+      'is not called for %j, which is not a serialized origin',
+      async (origin) => {
+        const fn = jest.fn<CorsOriginFunction>(() => true);
+        const decision = await decide(
+          withFunction(fn),
+          { origin, preflight: false },
+          () => fakeRequest(origin),
+        );
+        expect(decision.reason).toBe('malformed Origin header');
+        expect(fn).not.toHaveBeenCalled();
+      },
+    );
 
     it('is called with the origin and the request', async () => {
       const fn = jest.fn<CorsOriginFunction>(() => true);

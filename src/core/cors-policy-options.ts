@@ -65,4 +65,13 @@ export interface CorsPolicyOptions {
   allowPrivateNetwork?: boolean;
   /** Status of a successful preflight, 200 to 299. Default: `204`. */
   optionsSuccessStatus?: number;
+  /**
+   * With `credentials`, allow origins served without TLS (`http:`, `ws:`, `ftp:`) from a host
+   * other than loopback. Default: `false`, and such an entry is a bootstrap error, because
+   * anyone who can intercept traffic to that page (a shared Wi-Fi, a hostile network) can
+   * change its script and make credentialed requests from it. Loopback origins (`localhost`
+   * and names under it, `127.0.0.0/8`, `[::1]`) are served from the user's own machine and
+   * are always allowed, e.g. `http://localhost:5173`. It has no effect without credentials.
+   */
+  allowInsecureOrigins?: boolean;
 }

@@ -116,6 +116,93 @@ describe('parseOriginEntry', () => {
     });
   });
 
+  describe('entries held to the URL Standard: new URL(entry).origin must be entry', () => {
+    it.each([
+      ['http://1:6060', 'http://0.0.0.1:6060'],
+      ['http://127.1:3999', 'http://127.0.0.1:3999'],
+      ['https://127.0.0.1.:90', 'https://127.0.0.1:90'],
+      ['http://0x7f.0.0.1', 'http://127.0.0.1'],
+      [
+        'http://[2001:4860:4860:0000:0000:0000:0000:8888]:90',
+        'http://[2001:4860:4860::8888]:90',
+      ],
+      ['http://[::ffff:1.2.3.4]', 'http://[::ffff:102:304]'],
+      ['ftp://a.com:21', 'ftp://a.com'],
+      ['http://xn--BCHER-kva.de', 'http://xn--bcher-kva.de'],
+    ])('refuses %j, which browsers send as %j', (entry, serialized) => {
+      expect(errorOf(entry)).toBe(
+        `${JSON.stringify(entry)} is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean ${JSON.stringify(serialized)}?`,
+      );
+    });
+
+    it.each([
+      [
+        'http://foo.bar.255:6060',
+        /ends in a number.*"foo\.bar\.255" is not one/,
+      ],
+      ['http://127.0.0.1.1', /ends in a number.*"127\.0\.0\.1\.1" is not one/],
+      [
+        'http://256.0.0.1',
+        /ends in a number.*write four numbers from 0 to 255/,
+      ],
+      [
+        'http://[::::::::::::::::1]:90',
+        /"\[::::::::::::::::1\]" is not an IPv6 address/,
+      ],
+      ['http://[::1:]', /"\[::1:\]" is not an IPv6 address/],
+      ['http://xn--f', /"xn--" label of "xn--f" is not valid Punycode/],
+      [
+        'https://a.xn--a.com',
+        /"xn--" label of "a\.xn--a\.com" is not valid Punycode/,
+      ],
+    ])('refuses %j, which is not a valid URL at all', (entry, reason) => {
+      const error = errorOf(entry);
+      expect(error).toMatch(
+        `${JSON.stringify(entry)} is not a valid URL, so no browser ever sends it: `,
+      );
+      expect(error).toMatch(reason);
+    });
+
+    it.each(['file://example.com', 'file:///home/me/index.html'])(
+      "refuses %j, whose origin is null, and says to write 'null'",
+      (entry) => {
+        expect(errorOf(entry)).toBe(
+          `${JSON.stringify(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' instead`,
+        );
+      },
+    );
+
+    it.each(['http://a..b', 'http://a$b.com', 'http://a.com:0'])(
+      'refuses %j, a URL origin no browser can load a page from',
+      (entry) => {
+        expect(errorOf(entry)).toMatch(
+          /is a valid URL origin, but no browser can load a page from it: write a host of non-empty labels .* and a port from 1 to 65535$/,
+        );
+      },
+    );
+
+    it('suggests nothing for a scheme whose origin the URL Standard leaves opaque', () => {
+      expect(errorOf('chrome-extension://a..b')).toBe(
+        '"chrome-extension://a..b" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port)',
+      );
+    });
+
+    it.each([
+      'http://example.com.',
+      'http://0.0.0.0:8080',
+      'http://[::1]:3000',
+      'http://[1:0:0:2::3]',
+      'https://xn--bcher-kva.de',
+      'ws://a.com:443',
+      'chrome-extension://abcdefghijklmnop',
+      'capacitor://localhost',
+    ])('accepts %j, its own serialization', (entry) => {
+      expect(parseOriginEntry(entry)).toEqual({
+        pattern: { kind: 'exact', origin: entry },
+      });
+    });
+  });
+
   describe('invalid wildcards', () => {
     it.each([
       'h*',
@@ -148,6 +235,23 @@ describe('parseOriginEntry', () => {
         );
       },
     );
+
+    it.each([
+      ['http://*.127.0.0.1:3999', 'http://127.0.0.1:3999'],
+      ['https://*.10.0.0.1', 'https://10.0.0.1'],
+      ['http://*.1:*', 'http://1:*'],
+      ['http://*.[::1]:3999', 'http://[::1]:3999'],
+    ])('refuses %j, a wildcard over an IP address', (entry, address) => {
+      expect(errorOf(entry)).toBe(
+        `${JSON.stringify(entry)} puts a wildcard in front of an IP address, which has no subdomains, so it matches nothing; list the address itself: ${JSON.stringify(address)}`,
+      );
+    });
+
+    it('refuses a wildcard over a base that is not a valid URL host', () => {
+      expect(errorOf('https://*.xn--f.example')).toMatch(
+        /^in "https:\/\/\*\.xn--f\.example", .* is not valid Punycode/,
+      );
+    });
 
     it('refuses a wildcard whose base is not an origin, naming the entry', () => {
       expect(errorOf('https://*.example.com:443')).toMatch(

@@ -23,6 +23,8 @@ const SUBDOMAINS = new RegExp(
 const ANY_PORT = new RegExp(`^(${SCHEME})://(\\[[0-9a-f:.]+\\]|[^*:/]+):\\*$`);
 
 const fail = (error: string): OriginPatternResult => ({ error });
+/** `scheme://*.[`: a wildcard in front of an IPv6 address. */
+const IPV6_WILDCARD = new RegExp(`^${SCHEME}://\\*\\.\\[`);
 
 /** Parses one allowlist entry, or explains what is wrong with it and how to fix it. */
 export function parseOriginEntry(entry: string | RegExp): OriginPatternResult {
@@ -58,30 +60,107 @@ function parseRegExp(regexp: RegExp): OriginPatternResult {
   };
 }
 
+/** Schemes whose URLs have a tuple origin in the URL Standard, so `new URL()` serializes it. */
+const SPECIAL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp']);
+
+/**
+ * An exact origin must be its own serialization, `new URL(entry).origin === entry`, and one
+ * the per-request validator accepts (it refuses the few serializations no browser can send).
+ * Other schemes (`chrome-extension:`, `capacitor:`) have an opaque origin in the URL Standard,
+ * yet browsers send them as `scheme://host`: those are held to the validator's rules alone.
+ */
 function parseExact(entry: string): OriginPatternResult {
-  if (isRequestOrigin(entry))
+  const scheme = entry.slice(0, Math.max(0, entry.indexOf('://')));
+  if (scheme === 'file') {
+    return fail(
+      `${quote(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' instead`,
+    );
+  }
+  const serialized = serialize(entry);
+  if (SPECIAL_SCHEMES.has(scheme)) {
+    if (serialized === undefined) {
+      return fail(
+        `${quote(entry)} is not a valid URL, so no browser ever sends it: ${whyNotAUrl(entry)}`,
+      );
+    }
+    if (serialized !== entry) return notAsBrowsersSendIt(entry, serialized);
+  }
+  if (isRequestOrigin(entry)) {
     return { pattern: { kind: 'exact', origin: entry } };
-  const suggestion = suggestOrigin(entry);
+  }
+  if (serialized === entry) {
+    return fail(
+      `${quote(entry)} is a valid URL origin, but no browser can load a page from it: write a host of non-empty labels (letters, digits, '-' and '_') and a port from 1 to 65535`,
+    );
+  }
+  return notAsBrowsersSendIt(entry, suggestOrigin(entry));
+}
+
+function notAsBrowsersSendIt(
+  entry: string,
+  suggestion: string | undefined,
+): OriginPatternResult {
   return fail(
     `${quote(entry)} is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port)` +
-      (suggestion ? `; did you mean ${quote(suggestion)}?` : ''),
+      (suggestion && suggestion !== 'null'
+        ? `; did you mean ${quote(suggestion)}?`
+        : ''),
   );
 }
 
+/** `new URL(value).origin`, or `undefined` when `value` is not a URL. */
+function serialize(value: string): string | undefined {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What `entry` serializes to, or, when it has no scheme, what `https://entry` does. */
 function suggestOrigin(entry: string): string | undefined {
-  for (const candidate of [entry, `https://${entry}`]) {
-    try {
-      const origin = new URL(candidate).origin;
-      if (origin !== 'null' && origin !== entry) return origin;
-    } catch {
-      // not a URL either way: no suggestion
-    }
+  const candidates = entry.includes('://')
+    ? [entry]
+    : [entry, `https://${entry}`];
+  for (const candidate of candidates) {
+    const origin = serialize(candidate);
+    if (origin !== undefined && origin !== 'null' && origin !== entry)
+      return origin;
   }
   return undefined;
 }
 
+const HOST = /^[^:]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]?|[^:/?#]*)/;
+
+/** Why `new URL()` refuses `entry`, and how to fix it. */
+function whyNotAUrl(entry: string): string {
+  const host = HOST.exec(entry)?.[1] ?? '';
+  if (host.startsWith('[')) {
+    return `${quote(host)} is not an IPv6 address; write it as in "http://[2001:db8::1]"`;
+  }
+  if (endsInNumber(host)) {
+    return `its host ends in a number, so URLs read it as an IPv4 address, and ${quote(host)} is not one; write four numbers from 0 to 255, as in "http://127.0.0.1"`;
+  }
+  if (/(?:^|\.)xn--/i.test(host)) {
+    return `an "xn--" label of ${quote(host)} is not valid Punycode; convert the domain with url.domainToASCII()`;
+  }
+  return `check the host ${quote(host)} and the port`;
+}
+
+/** Whether the last label of `host` is a number to the URL Standard, making it an IPv4 address. */
+const endsInNumber = (host: string) =>
+  /(?:^|\.)(?:\d+|0x[0-9a-f]*)\.?$/i.test(host);
+
 function parseWildcard(entry: string): OriginPatternResult {
   const subdomains = SUBDOMAINS.exec(entry);
+  if (
+    IPV6_WILDCARD.test(entry) ||
+    (subdomains && endsInNumber(subdomains[2]))
+  ) {
+    return fail(
+      `${quote(entry)} puts a wildcard in front of an IP address, which has no subdomains, so it matches nothing; list the address itself: ${quote(entry.replace('*.', ''))}`,
+    );
+  }
   if (subdomains) {
     const [, scheme, domain, port = ''] = subdomains;
     const base = parseExact(
