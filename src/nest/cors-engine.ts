@@ -20,34 +20,13 @@ export type CorsSources = ReadonlyArray<PolicySource | undefined>;
 @Injectable()
 export class CorsEngine {
   private readonly logger = new Logger('CorsModule');
+  private defaults: CorsSources | undefined;
 
   constructor(private readonly registry: CorsPolicyRegistry) {}
 
-  /** The request as policies see it; a preflight carries the method it asks for. */
-  request(
-    method: string,
-    path: string,
-    headers: CorsRequest['headers'],
-    raw: unknown,
-  ): CorsRequest {
-    const requestMethod = headers['access-control-request-method'];
-    const preflight =
-      method === 'OPTIONS' &&
-      headers.origin !== undefined &&
-      requestMethod !== undefined;
-    return {
-      origin: typeof headers.origin === 'string' ? headers.origin : undefined,
-      method: preflight ? String(requestMethod) : method,
-      path,
-      headers,
-      preflight,
-      raw,
-    };
-  }
-
   /** The policies of the routes a request may reach; the default where no controller owns one. */
   sourcesOf(candidates: RouteCandidates): CorsSources {
-    if (candidates.length === 0) return [this.registry.defaultSource];
+    if (candidates.length === 0) return this.defaultSources;
     const sources = candidates.map((candidate) =>
       candidate === null ? this.registry.defaultSource : candidate.source,
     );
@@ -56,7 +35,10 @@ export class CorsEngine {
 
   /** The default policy's sources, for responses no route produced. */
   get defaultSources(): CorsSources {
-    return [this.registry.defaultSource];
+    const { defaultSource } = this.registry;
+    if (!this.defaults || this.defaults[0] !== defaultSource)
+      this.defaults = [defaultSource];
+    return this.defaults;
   }
 
   /**

@@ -18,6 +18,7 @@ import { createCorsBinding } from './adapters/create-cors-binding.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
+import { isRouteHandler } from './nest-internals.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
 /**
@@ -35,6 +36,8 @@ export class CorsInstaller implements OnApplicationBootstrap {
   private unsupportedAdapter: string | undefined;
   private adapterCorsEnabled = false;
   private lookup: RouteLookup | undefined;
+  /** Whether the app's controllers declare route handlers, which the module must then see. */
+  private hasRouteHandlers = false;
 
   constructor(
     adapterHost: HttpAdapterHost,
@@ -68,8 +71,14 @@ export class CorsInstaller implements OnApplicationBootstrap {
           typeof wrapper.instance === 'object' &&
           wrapper.instance !== null,
       );
-    markRouteOwners(controllers, (prototype) =>
-      scanner.getAllMethodNames(prototype),
+    const methodNames = (prototype: object) =>
+      scanner.getAllMethodNames(prototype);
+    markRouteOwners(controllers, methodNames);
+    this.hasRouteHandlers = controllers.some(({ metatype }) =>
+      methodNames(metatype.prototype).some((name) => {
+        const method: unknown = metatype.prototype[name];
+        return typeof method === 'function' && isRouteHandler(method);
+      }),
     );
     this.binding?.capture((handle) => this.routes.routeOfHandle(handle));
   }
@@ -81,6 +90,11 @@ export class CorsInstaller implements OnApplicationBootstrap {
       );
     }
     this.lookup = this.binding?.seal();
+    if (this.binding && this.hasRouteHandlers && !this.routes.routes().length) {
+      throw new Error(
+        'CorsModule saw none of the routes Nest registered, so it cannot give them their policies: this version of Nest hands its routes to the HTTP adapter in a way the module does not know. Check that nestjs-cors-policy supports your @nestjs/core version.',
+      );
+    }
     const issues = this.registry.issues;
     const errors = issues.filter((issue) => issue.severity === 'error');
     if (errors.length > 0) throw new CorsConfigurationError(errors);

@@ -3,6 +3,7 @@ import type { CorsHeaders } from '../core/cors-decision.js';
 import { describeCandidates } from './adapters/cors-dispatch.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
+import { toCorsRequest } from './cors-request.js';
 
 /** A request to explain, as a browser would send it. */
 export interface CorsExplainRequest {
@@ -71,12 +72,7 @@ export class CorsService {
       headers['access-control-request-method'] = requestMethod;
     if (requestHeaders !== undefined)
       headers['access-control-request-headers'] = requestHeaders;
-    const cors = this.engine.request(
-      method,
-      withoutQuery(path),
-      headers,
-      undefined,
-    );
+    const cors = toCorsRequest(method, withoutQuery(path), headers, undefined);
     const candidates = this.installer.routesOf(cors.method, cors.path);
     const sources = this.engine.sourcesOf(candidates);
     const where = describeCandidates(candidates);

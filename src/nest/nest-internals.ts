@@ -10,3 +10,11 @@ const HOST_METADATA = 'host';
 export function hasHostFilter(controller: Type): boolean {
   return Reflect.getMetadata(HOST_METADATA, controller) !== undefined;
 }
+
+/** Nest's metadata key of the HTTP method of `@Get()`, `@Post()`… on a controller method. */
+const METHOD_METADATA = 'method';
+
+/** Whether a controller method is a route handler (`@Get()`, `@Post()`…). */
+export function isRouteHandler(method: Function): boolean {
+  return Reflect.getMetadata(METHOD_METADATA, method) !== undefined;
+}

@@ -21,16 +21,6 @@ import {
 export class CorsDispatch {
   constructor(private readonly engine: CorsEngine) {}
 
-  /** The request as policies see it. */
-  request(
-    method: string,
-    path: string,
-    headers: CorsRequest['headers'],
-    raw: unknown,
-  ): CorsRequest {
-    return this.engine.request(method, path, headers, raw);
-  }
-
   /**
    * Decides before routing. A preflight with a decision goes to `answer`; anything else is
    * tracked, and `next()` continues. `next(error)` only if deciding itself failed.

@@ -2,7 +2,9 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
 import type { CorsDecision } from '../../core/cors-decision.js';
+import type { CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
+import { toCorsRequest } from '../cors-request.js';
 import { hasHostFilter } from '../nest-internals.js';
 import type { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
@@ -43,7 +45,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   ) {
     this.app = adapter.getInstance();
     this.app.use((req, res, next) => {
-      const request = dispatch.request(
+      const request = toCorsRequest(
         req.method!,
         parseUrl(req)?.pathname ?? '/',
         req.headers,
@@ -80,17 +82,12 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       this.adapter,
       ['setNotFoundHandler'],
       (original, self, args) => {
-        const handler = args[0] as Handler;
-        const where = () => '(no route)';
-        args[0] = (req: Request, res: ServerResponse, next: Next) =>
-          dispatch.enter(
-            req,
-            res,
-            dispatch.defaultSources,
-            where,
-            () => handler(req, res, next),
-            next,
-          );
+        args[0] = this.entering(
+          args[0] as Handler,
+          () => dispatch.defaultSources,
+          () => '(no route)',
+          false,
+        );
         return original.apply(self, args);
       },
     );
@@ -105,18 +102,35 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   /** The handler Express dispatches to instead of `handle`: decides from `route`'s policy first. */
   private tag(handle: Handler, route: CorsRoute): Handler {
-    const { dispatch } = this;
     const sources = [route.source];
-    const where = () => route.id;
     const passesOn =
       (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
       hasHostFilter(route.controller);
-    const tagged = lookAlike(function (
-      this: unknown,
-      req: Request,
-      res: ServerResponse,
-      next: Next,
-    ) {
+    const tagged = lookAlike(
+      this.entering(
+        handle,
+        () => sources,
+        () => route.id,
+        passesOn,
+      ),
+      handle,
+    );
+    this.handles.set(tagged, { route, passesOn });
+    return tagged;
+  }
+
+  /**
+   * Runs `handle` once the policies `sources()` gives have decided for the request. A handler
+   * that `passesOn` may call `next()`: the earlier decision is then put back.
+   */
+  private entering(
+    handle: Handler,
+    sources: () => CorsSources,
+    where: () => string,
+    passesOn: boolean,
+  ): Handler {
+    const { dispatch } = this;
+    return function (this: unknown, req, res, next) {
       const before = req[CORS_STATE];
       const pass: Next = passesOn
         ? (error) => {
@@ -127,17 +141,12 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       return dispatch.enter(
         req,
         res,
-        sources,
+        sources(),
         where,
         () => handle.call(this, req, res, pass),
         pass,
       );
-    }, handle);
-    this.handles.set(tagged, {
-      route,
-      passesOn,
-    });
-    return tagged;
+    };
   }
 }
 

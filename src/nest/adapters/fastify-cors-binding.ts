@@ -1,7 +1,9 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
+import type { CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
+import { toCorsRequest } from '../cors-request.js';
 import type { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import type { StatefulRequest } from './cors-request-state.js';
@@ -65,18 +67,11 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     this.fastify.addHook('onRoute', (options) => {
       // A route no controller owns runs under the default policy, decided where it runs.
       if (!this.registering) {
-        const handle = options.handler;
-        const where = () => '(raw route)';
-        options.handler = function (this: unknown, request, reply) {
-          return dispatch.enter(
-            request,
-            reply.raw,
-            dispatch.defaultSources,
-            where,
-            () => handle.call(this, request, reply),
-            (error) => reply.send(error),
-          );
-        };
+        options.handler = this.entering(
+          options.handler,
+          () => dispatch.defaultSources,
+          () => '(raw route)',
+        );
       }
       this.routes.push({
         methods: [options.method].flat(),
@@ -86,7 +81,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       });
     });
     const hook: Hook = (request, reply, done) => {
-      const corsRequest = dispatch.request(
+      const corsRequest = toCorsRequest(
         request.method,
         pathOf(request.url),
         request.headers,
@@ -140,22 +135,11 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       this.adapter,
       ['setNotFoundHandler'],
       (original, self, args) => {
-        const handler = args[0] as Handler;
-        const where = () => '(no route)';
-        args[0] = function (
-          this: unknown,
-          request: FastifyRequest,
-          reply: FastifyReply,
-        ) {
-          return dispatch.enter(
-            request,
-            reply.raw,
-            dispatch.defaultSources,
-            where,
-            () => handler.call(this, request, reply),
-            (error) => reply.send(error),
-          );
-        };
+        args[0] = this.entering(
+          args[0] as Handler,
+          () => dispatch.defaultSources,
+          () => '(no route)',
+        );
         return original.apply(self, args);
       },
     );
@@ -168,23 +152,34 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   /** The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first. */
   private tag(handle: Handler, route: CorsRoute): Handler {
-    const { dispatch } = this;
     const sources = [route.source];
-    const where = () => route.id;
-    return lookAlike(function (
-      this: unknown,
-      request: FastifyRequest,
-      reply: FastifyReply,
-    ) {
+    return lookAlike(
+      this.entering(
+        handle,
+        () => sources,
+        () => route.id,
+      ),
+      handle,
+    );
+  }
+
+  /** Runs `handle` once the policies `sources()` gives have decided for the request. */
+  private entering(
+    handle: Handler,
+    sources: () => CorsSources,
+    where: () => string,
+  ): Handler {
+    const { dispatch } = this;
+    return function (this: unknown, request, reply) {
       return dispatch.enter(
         request,
         reply.raw,
-        sources,
+        sources(),
         where,
         () => handle.call(this, request, reply),
         (error) => reply.send(error),
       );
-    }, handle);
+    };
   }
 }
 

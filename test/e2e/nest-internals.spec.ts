@@ -1,0 +1,143 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  Controller,
+  Get,
+  type INestApplication,
+  Module,
+  SetMetadata,
+  VersioningType,
+} from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { CorsModule } from '../../src/index.js';
+import { ADAPTERS, type AdapterName } from '../support/adapters.js';
+
+/**
+ * What the module relies on in Nest and the adapters (README, "How it works"). Each test
+ * fails if a new version changes it, before wrong headers could reach users.
+ */
+const MARK = 'internals-spec:mark';
+/** Where the module marks each handler with the controller that owns it. */
+const ROUTE_OWNER = 'nestjs-cors-policy:route-owner';
+
+@Controller({ path: 'items', host: 'api.example.com' })
+class HostController {
+  @Get()
+  list() {}
+}
+
+@Controller({ path: 'things', version: '1' })
+class VersionedController {
+  @Get()
+  @SetMetadata(MARK, 'kept')
+  list() {}
+}
+
+type Recorder = { calls: Array<{ name: string; args: unknown[] }> };
+
+/** An adapter that records what Nest hands it, through the methods the module patches. */
+function recording(
+  name: AdapterName,
+): (ExpressAdapter | FastifyAdapter) & Recorder {
+  const adapter = (
+    name === 'fastify' ? new FastifyAdapter() : new ExpressAdapter()
+  ) as (ExpressAdapter | FastifyAdapter) & Recorder;
+  adapter.calls = [];
+  for (const method of ['get', 'applyVersionFilter', 'setNotFoundHandler']) {
+    const original = (adapter as unknown as Record<string, Function>)[method]!;
+    (adapter as unknown as Record<string, Function>)[method] = function (
+      this: unknown,
+      ...args: unknown[]
+    ) {
+      adapter.calls.push({ name: method, args });
+      return original.apply(this, args);
+    };
+  }
+  return adapter;
+}
+
+async function init(
+  adapter: ExpressAdapter | FastifyAdapter,
+  controllers: Array<new () => unknown>,
+): Promise<INestApplication> {
+  @Module({
+    imports: [CorsModule.forRoot({ default: { origin: ['https://a.test'] } })],
+    controllers,
+  })
+  class AppModule {}
+  const app = await NestFactory.create(AppModule, adapter, { logger: false });
+  app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' });
+  await app.init();
+  return app;
+}
+
+describe.each(ADAPTERS)('what the module relies on in Nest (%s)', (name) => {
+  it('hands each handler to the adapter method named after its RequestMethod, with the controller method metadata copied onto it', async () => {
+    const adapter = recording(name);
+    const app = await init(adapter, [VersionedController]);
+    const handle = adapter.calls
+      .find((call) => call.name === 'get')!
+      .args.at(-1) as Function;
+    expect(Reflect.getMetadata(MARK, handle)).toBe('kept');
+    await app.close();
+  });
+
+  it('wraps versioned handlers through the adapter, and registers its 404 with setNotFoundHandler()', async () => {
+    const adapter = recording(name);
+    const app = await init(adapter, [VersionedController]);
+    const names = adapter.calls.map((call) => call.name);
+    expect(names).toContain('applyVersionFilter');
+    expect(names).toContain('setNotFoundHandler');
+    await app.close();
+  });
+});
+
+describe('what the module relies on in Nest', () => {
+  it('stores @Controller({ host }) under the metadata key "host"', () => {
+    expect(Reflect.getMetadata('host', HostController)).toBe('api.example.com');
+  });
+
+  it("routes to the controller instance's own method, so each controller sharing an inherited method gets its own", async () => {
+    class Base {
+      @Get()
+      list() {
+        return 'base';
+      }
+    }
+    @Controller('one')
+    class One extends Base {}
+    @Controller('two')
+    class Two extends Base {}
+    const adapter = recording('express');
+    const app = await init(adapter, [One, Two]);
+    const owners = adapter.calls
+      .filter((call) => call.name === 'get')
+      .map(
+        (call) =>
+          Reflect.getMetadata(ROUTE_OWNER, call.args.at(-1) as Function)
+            ?.controller,
+      );
+    expect(owners).toEqual([One, Two]);
+    await app.close();
+  });
+
+  it('fails at bootstrap, naming the cause, when it sees none of the routes Nest registered', async () => {
+    class HiddenRoutesAdapter extends ExpressAdapter {}
+    // Route methods that ignore being replaced: as if Nest registered routes another way.
+    for (const method of ['get', 'post']) {
+      Object.defineProperty(HiddenRoutesAdapter.prototype, method, {
+        get: () => (ExpressAdapter.prototype as never)[method],
+        set: () => undefined,
+      });
+    }
+    @Controller('plain')
+    class PlainController {
+      @Get()
+      list() {}
+    }
+    await expect(
+      init(new HiddenRoutesAdapter(), [PlainController]),
+    ).rejects.toThrow(/CorsModule saw none of the routes Nest registered/);
+  });
+});
