@@ -4,6 +4,7 @@ import { CORS_POLICY_METADATA } from './cors.constants.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
+import { hostMatcherOf } from './nest-internals.js';
 import { routeOwnerOf } from './route-owners.js';
 
 /** The controller methods that serve routes, each with its policy, by the handler Nest registered. */
@@ -38,6 +39,7 @@ export class CorsRouteTable {
       id,
       controller,
       source: this.registry.forRoute(metadata, id, `${declaredAt} (inline)`),
+      matchesHost: hostMatcherOf(controller),
     };
     routes.set(methodName, route);
     return route;

@@ -11,6 +11,28 @@ export function hasHostFilter(controller: Type): boolean {
   return Reflect.getMetadata(HOST_METADATA, controller) !== undefined;
 }
 
+/**
+ * For a controller with `@Controller({ host })`: whether its host filter may let a request
+ * for `hostname` through. `false` only where that is certain: a RegExp that does not match
+ * (Nest matches it as it is), or a host without parameters that differs, ignoring case (as
+ * Nest's path-to-regexp match does). A host with parameters may always match.
+ */
+export function hostMatcherOf(
+  controller: Type,
+): ((hostname: string) => boolean) | undefined {
+  const host: unknown = Reflect.getMetadata(HOST_METADATA, controller);
+  if (host === undefined) return undefined;
+  const hosts = [host].flat();
+  return (hostname) =>
+    hosts.some((each) =>
+      each instanceof RegExp
+        ? hostname.match(each) !== null
+        : typeof each !== 'string' ||
+          /[:*{]/.test(each) ||
+          each.toLowerCase() === hostname.toLowerCase(),
+    );
+}
+
 /** Nest's metadata key of the HTTP method of `@Get()`, `@Post()`… on a controller method. */
 const METHOD_METADATA = 'method';
 

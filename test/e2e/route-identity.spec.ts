@@ -415,3 +415,54 @@ describe.each(ADAPTERS)('case 10: enableCsrfProtection (%s)', (adapter) => {
     await app.close();
   });
 });
+
+describe('host-bound routes that share a path (express)', () => {
+  const A = 'https://a.example.com';
+  const B = 'https://b.example.com';
+  @Controller({ path: 'shared', host: 'a.example.com' })
+  @CorsPolicy({ origin: [A], methods: ['PUT'] })
+  class HostAController {
+    @Put()
+    put() {
+      return 'a';
+    }
+  }
+  @Controller({ path: 'shared', host: /^b\./ })
+  @CorsPolicy({ origin: [B], methods: ['PUT'] })
+  class HostBController {
+    @Put()
+    put() {
+      return 'b';
+    }
+  }
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await buildApp({
+      adapter: 'express',
+      cors: cors(),
+      controllers: [HostAController, HostBController],
+    });
+  });
+  afterAll(() => app.close());
+
+  it("answers a preflight from the routes its Host can reach: a host-bound route's own policy", async () => {
+    const res = await preflight(app, '/shared', A, 'PUT').set(
+      'Host',
+      'a.example.com',
+    );
+    expectAnswer(res, 204, preflightAllows(A, 'PUT'));
+  });
+
+  it('keeps every route whose host filter may match in the preflight', async () => {
+    const res = await preflight(app, '/shared', B, 'PUT').set(
+      'Host',
+      'a.example.com',
+    );
+    expectAnswer(res, 403, {});
+    const other = await preflight(app, '/shared', B, 'PUT').set(
+      'Host',
+      'b.example.com',
+    );
+    expectAnswer(other, 204, preflightAllows(B, 'PUT'));
+  });
+});

@@ -22,17 +22,22 @@ export class CorsDispatch {
   constructor(private readonly engine: CorsEngine) {}
 
   /**
-   * Decides before routing. A preflight with a decision goes to `answer`; anything else is
+   * Decides before routing. Candidates whose host filter surely refuses the request's
+   * `hostname()` are left out. A preflight with a decision goes to `answer`; anything else is
    * tracked, and `next()` continues. `next(error)` only if deciding itself failed.
    */
   begin(
     holder: StatefulRequest,
     response: ServerResponse,
     request: CorsRequest,
-    candidates: RouteCandidates,
+    routes: RouteCandidates,
+    hostname: () => string,
     answer: (decision: CorsDecision) => void,
     next: (error?: unknown) => void,
   ): void {
+    const candidates = routes.some((route) => route?.matchesHost)
+      ? routes.filter((route) => route?.matchesHost?.(hostname()) ?? true)
+      : routes;
     const sources = this.engine.sourcesOf(candidates);
     const verdict = this.engine.decide(request, sources, () =>
       describeCandidates(candidates),

@@ -57,6 +57,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         res,
         request,
         candidates,
+        () => adapter.getRequestHostname?.(req) ?? '',
         (decision) => answerPreflight(res, decision),
         next,
       );

@@ -96,6 +96,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         reply.raw,
         corsRequest,
         candidates,
+        () => adapter.getRequestHostname?.(request) ?? '',
         (decision) => answerPreflight(reply, decision),
         done,
       );
