@@ -1,11 +1,16 @@
-// Drives the demo's playground page and checks the outcomes it shows; saves docs/playground.png.
+// Drives the demo's playground page in each engine of `BROWSERS` and checks the outcomes it
+// shows. Chromium's screenshot is the README's docs/playground.png; the other engines' go to
+// the temporary directory.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { launchChromium, startAll, startDemo } from './harness.js';
+import { launch, selectedEngines } from './engines.js';
+import { startDemo, waitFor } from './harness.js';
 
-const SCREENSHOT = fileURLToPath(
+const README_SCREENSHOT = fileURLToPath(
   new URL('../docs/playground.png', import.meta.url),
 );
 
@@ -28,124 +33,160 @@ const EXPECTED = {
   'wildcard-previews': ['blocked', ''],
 };
 
-let demo, browser;
+let demo;
 
 before(async () => {
-  [demo, browser] = await startAll([startDemo(), launchChromium()]);
+  demo = await startDemo();
 });
 
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+after(() => demo?.close());
 
-/** Opens the playground at `origin` and waits until every case has run. */
-async function openPlayground(origin) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return page;
-}
+const isReady = () => document.body.dataset.ready === 'true';
 
-/** `{ case: { outcome, status, explained, explanation } }` as the rows show them. */
-function readRows(page) {
-  return page.$$eval('tr[data-case]', (rows) =>
+/** `{ case: { outcome, status, explained, explanation, text } }` as the rows show them. */
+const readRows = (page) =>
+  page.evaluate(() =>
     Object.fromEntries(
-      rows.map((row) => [
+      [...document.querySelectorAll('tr[data-case]')].map((row) => [
         row.dataset.case,
         {
           outcome: row.dataset.outcome,
           status: row.dataset.status,
           explained: row.dataset.explained,
           explanation: row.querySelector('.explanation').textContent,
+          text: row.textContent,
         },
       ]),
     ),
   );
+
+/** Width and height of a PNG file, from its header; fails if the file is no PNG. */
+async function pngSize(path) {
+  const png = await readFile(path);
+  assert.equal(png.subarray(1, 4).toString(), 'PNG', path);
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-describe('playground', { timeout: 60_000 }, () => {
-  it('shows what the browser could read, next to the server explanation', async () => {
-    const page = await openPlayground(demo.webUrl);
-    try {
-      const rows = await readRows(page);
-      assert.deepEqual(Object.keys(rows).sort(), Object.keys(EXPECTED).sort());
-      for (const [id, [outcome, status]] of Object.entries(EXPECTED)) {
+for (const engineName of selectedEngines()) {
+  describe(engineName, { timeout: 120_000 }, () => {
+    let engine;
+    before(async () => {
+      engine = await launch(engineName);
+    });
+    after(() => engine?.close());
+
+    /** Opens the playground at `origin`, waits until every case has run, then `use(page)`. */
+    async function playground(origin, use) {
+      const page = await engine.open(`${origin}/`);
+      try {
+        await waitFor(page, isReady);
+        return await use(page);
+      } finally {
+        await page.close();
+      }
+    }
+
+    it('shows what the browser could read, next to the server explanation', async () => {
+      await playground(demo.webUrl, async (page) => {
+        const rows = await readRows(page);
         assert.deepEqual(
-          [rows[id].outcome, rows[id].status],
-          [outcome, status],
-          id,
+          Object.keys(rows).sort(),
+          Object.keys(EXPECTED).sort(),
         );
-        // The server's explanation agrees with what the browser did.
-        assert.equal(
-          rows[id].explained,
-          outcome === 'blocked' ? 'denied' : 'allowed',
-          `${id}: ${rows[id].explanation}`,
+        for (const [id, [outcome, status]] of Object.entries(EXPECTED)) {
+          assert.deepEqual(
+            [rows[id].outcome, rows[id].status],
+            [outcome, status],
+            id,
+          );
+          // The server's explanation agrees with what the browser did.
+          assert.equal(
+            rows[id].explained,
+            outcome === 'blocked' ? 'denied' : 'allowed',
+            `${id}: ${rows[id].explanation}`,
+          );
+        }
+        assert.match(
+          rows['controller-policy'].explanation,
+          /partners → origin not allowed/,
         );
-      }
-      assert.match(
-        rows['controller-policy'].explanation,
-        /partners → origin not allowed/,
-      );
-      assert.match(
-        rows['header-not-allowed'].explanation,
-        /header "x-debug" not allowed/,
-      );
-      assert.match(
-        await page.textContent('[data-case="disabled-route"]'),
-        /blocked by CORS/,
-      );
+        assert.match(
+          rows['header-not-allowed'].explanation,
+          /header "x-debug" not allowed/,
+        );
+        assert.match(rows['disabled-route'].text, /blocked by CORS/);
 
-      // The explain form.
-      await page.fill('input[name="origin"]', 'https://evil.example');
-      await page.selectOption('select[name="method"]', 'OPTIONS');
-      await page.fill('input[name="path"]', '/api/profile');
-      await page.fill('input[name="requestMethod"]', 'PUT');
-      await page.fill('input[name="requestHeaders"]', 'content-type');
-      await page.click('#explain-form button');
-      await page.waitForFunction(() =>
-        document.querySelector('#explain-result').textContent.includes('{'),
-      );
-      const explanation = JSON.parse(await page.textContent('#explain-result'));
-      assert.equal(explanation.route, 'HelloController#profile');
-      assert.equal(explanation.preflight, true);
-      assert.equal(explanation.reason, 'origin not allowed');
+        // The explain form.
+        await page.evaluate(() => {
+          const form = document.querySelector('#explain-form');
+          form.elements.origin.value = 'https://evil.example';
+          form.elements.method.value = 'OPTIONS';
+          form.elements.path.value = '/api/profile';
+          form.elements.requestMethod.value = 'PUT';
+          form.elements.requestHeaders.value = 'content-type';
+          form.querySelector('button').click();
+        });
+        await waitFor(page, () =>
+          document.querySelector('#explain-result').textContent.includes('{'),
+        );
+        const explanation = JSON.parse(
+          await page.evaluate(
+            () => document.querySelector('#explain-result').textContent,
+          ),
+        );
+        assert.equal(explanation.route, 'HelloController#profile');
+        assert.equal(explanation.preflight, true);
+        assert.equal(explanation.reason, 'origin not allowed');
 
-      await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    } finally {
-      await page.context().close();
-    }
+        const path =
+          engine.name === 'chromium'
+            ? README_SCREENSHOT
+            : join(
+                tmpdir(),
+                `nestjs-cors-policy-playground-${engine.name}.png`,
+              );
+        await page.screenshot(path);
+        const { width, height } = await pngSize(path);
+        assert.ok(width >= 1000 && height >= 600, `${width}×${height}`);
+      });
+    });
+
+    it('opened at 127.0.0.1 it plays the partner origin, at app.localhost the previews one', async () => {
+      const port = demo.webPort;
+      await playground(`http://127.0.0.1:${port}`, async (page) => {
+        const rows = await readRows(page);
+        assert.equal(rows['controller-policy'].outcome, 'readable');
+        assert.equal(rows['handler-delete'].outcome, 'blocked');
+        assert.equal(rows['simple-get'].outcome, 'blocked');
+        assert.equal(rows['inline-public'].outcome, 'readable');
+      });
+      await playground(`http://app.localhost:${port}`, async (page) => {
+        const rows = await readRows(page);
+        assert.equal(rows['wildcard-previews'].outcome, 'readable');
+        assert.equal(rows['wildcard-previews'].explained, 'allowed');
+        assert.equal(rows['simple-get'].outcome, 'blocked');
+      });
+    });
+
+    it('the tenant toggle switches the provider policy for this page', async () => {
+      await playground(demo.webUrl, async (page) => {
+        const outcome = () =>
+          document.querySelector('[data-case="provider-tenant"]').dataset
+            .outcome;
+        assert.equal(await page.evaluate(outcome), 'readable');
+        for (const expected of ['blocked', 'readable']) {
+          await page.evaluate(() =>
+            document.querySelector('#toggle-tenant').click(),
+          );
+          await waitFor(
+            page,
+            (expected) =>
+              document.querySelector('[data-case="provider-tenant"]').dataset
+                .outcome === expected && document.body.dataset.ready === 'true',
+            expected,
+          );
+        }
+      });
+    });
   });
-
-  it('opened at 127.0.0.1, plays the partner origin', async () => {
-    const page = await openPlayground(`http://127.0.0.1:${demo.webPort}`);
-    try {
-      const rows = await readRows(page);
-      assert.equal(rows['controller-policy'].outcome, 'readable');
-      assert.equal(rows['handler-delete'].outcome, 'blocked');
-      assert.equal(rows['simple-get'].outcome, 'blocked');
-      assert.equal(rows['inline-public'].outcome, 'readable');
-    } finally {
-      await page.context().close();
-    }
-  });
-
-  it('the tenant toggle switches the provider policy for this page', async () => {
-    const page = await openPlayground(demo.webUrl);
-    const tenant = '[data-case="provider-tenant"]';
-    try {
-      assert.equal(await page.getAttribute(tenant, 'data-outcome'), 'readable');
-      for (const outcome of ['blocked', 'readable']) {
-        await page.click('#toggle-tenant');
-        await page.waitForSelector(`${tenant}[data-outcome="${outcome}"]`);
-        await page.waitForSelector('body[data-ready="true"]');
-      }
-    } finally {
-      await page.context().close();
-    }
-  });
-});
+}
