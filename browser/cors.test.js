@@ -22,12 +22,7 @@ let demo, other, fixture, server, api, origins;
 
 before(async () => {
   [demo, other] = await startAll([startDemo(), startOtherWebServer()]);
-  fixture = await startFixtureApi({ webPort: demo.webPort }).catch(
-    async (error) => {
-      await Promise.all([demo.close(), other.close()]);
-      throw error;
-    },
-  );
+  fixture = await startFixtureApi({ webPort: demo.webPort }); // its policies need the port
   server = recordRequests([demo.apiPort, fixture.port]);
   api = `${demo.apiUrl}/api`;
   const port = demo.webPort;

@@ -33,13 +33,16 @@ const PATHS = {
 
 const VIEWPORT = { width: 1280, height: 900 };
 
-/** How long opening a page or evaluating a script may take, in ms, in any engine. */
+/**
+ * How long a WebKit session may take to start, a page to load or a script to run, in ms:
+ * Playwright's and Puppeteer's default for page loads.
+ */
 const TIMEOUT = 30_000;
 
 /** `promise`, or a rejection after TIMEOUT ms, in which case `cleanUp()` runs. */
 function withTimeout(promise, what, cleanUp) {
   let timer;
-  const timeout = new Promise((resolve, reject) => {
+  const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => {
       cleanUp();
       reject(new Error(`${what} did not start within ${TIMEOUT} ms`));
@@ -53,7 +56,7 @@ export function selectedEngines(list = process.env.BROWSERS) {
   if (!list) return ENGINES;
   const names = list.split(',').map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => !ENGINES.includes(name));
-  if (unknown.length > 0 || names.length === 0) {
+  if (unknown.length > 0) {
     throw new Error(
       `BROWSERS=${list}: unknown engine ${unknown.join(', ')}; choose among ${ENGINES.join(', ')}`,
     );
@@ -71,8 +74,17 @@ function requireFile(path, what) {
 
 /** Starts the engine `name`; resolves to `{ name, open(url), close() }`. */
 export function launch(name) {
-  const launchers = { chromium: chromiumEngine, firefox: firefoxEngine };
-  return (launchers[name] ?? webkitEngine)();
+  const launchers = {
+    chromium: chromiumEngine,
+    firefox: firefoxEngine,
+    webkit: webkitEngine,
+  };
+  if (!Object.hasOwn(launchers, name)) {
+    throw new Error(
+      `no engine named ${name}; choose among ${ENGINES.join(', ')}`,
+    );
+  }
+  return launchers[name]();
 }
 
 async function chromiumEngine() {
@@ -251,12 +263,20 @@ async function webkitEngine() {
           if ('error' in result) throw new Error(result.error);
           return result.value;
         },
-        screenshot: async (path) =>
-          writeFile(path, await driver.takeScreenshot(), 'base64'),
+        async screenshot(path) {
+          // WebKitGTK can hand out a frame painted long before: wait for two fresh ones.
+          await this.evaluate(
+            () =>
+              new Promise((painted) =>
+                requestAnimationFrame(() => requestAnimationFrame(painted)),
+              ),
+          );
+          await writeFile(path, await driver.takeScreenshot(), 'base64');
+        },
         close: () => driver.quit(),
       };
     },
-    async close() {
+    close: async () => {
       server.stop();
       xvfb?.stop();
     },

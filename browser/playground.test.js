@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { launch, selectedEngines } from './engines.js';
 import { startDemo, waitFor } from './harness.js';
@@ -60,11 +61,59 @@ const readRows = (page) =>
     ),
   );
 
-/** Width and height of a PNG file, from its header; fails if the file is no PNG. */
-async function pngSize(path) {
-  const png = await readFile(path);
-  assert.equal(png.subarray(1, 4).toString(), 'PNG', path);
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+/** The badge colours of demo/public/index.html: what a painted row shows. */
+const BADGES = {
+  readable: [0xdc, 0xf5, 0xe3],
+  blocked: [0xfd, 0xe2, 0xe1],
+  hidden: [0xff, 0xf1, 0xd6],
+};
+
+/**
+ * `{ width, height, pixels: { name: count } }`: how many pixels of each colour of `colors`
+ * (`{ name: [r, g, b] }`) an 8-bit, non-interlaced RGB or RGBA PNG has.
+ */
+function countColors(png, colors) {
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  const [depth, type, interlace] = [png[24], png[25], png[28]];
+  assert.ok(depth === 8 && [2, 6].includes(type) && interlace === 0);
+  const channels = type === 6 ? 4 : 3;
+  const stride = width * channels;
+  const chunks = [];
+  for (let at = 8; at < png.length; at += 12 + png.readUInt32BE(at)) {
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') {
+      chunks.push(png.subarray(at + 8, at + 8 + png.readUInt32BE(at)));
+    }
+  }
+  const data = inflateSync(Buffer.concat(chunks));
+  const pixels = Object.fromEntries(
+    Object.keys(colors).map((name) => [name, 0]),
+  );
+  let above = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const start = y * (stride + 1);
+    const filter = data[start];
+    const line = Buffer.from(data.subarray(start + 1, start + 1 + stride));
+    // Undo the scanline's filter (PNG specification, section 9).
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? line[x - channels] : 0;
+      const b = above[x];
+      const c = x >= channels ? above[x - channels] : 0;
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      line[x] += [0, a, b, (a + b) >> 1, paeth][filter];
+    }
+    for (let x = 0; x < stride; x += channels) {
+      for (const [name, [r, g, b]] of Object.entries(colors)) {
+        if (line[x] === r && line[x + 1] === g && line[x + 2] === b) {
+          pixels[name]++;
+        }
+      }
+    }
+    above = line;
+  }
+  return { width, height, pixels };
 }
 
 for (const engineName of selectedEngines()) {
@@ -146,8 +195,12 @@ for (const engineName of selectedEngines()) {
                 `nestjs-cors-policy-playground-${engine.name}.png`,
               );
         await page.screenshot(path);
-        const { width, height } = await pngSize(path);
-        assert.ok(width >= 1000 && height >= 600, `${width}×${height}`);
+        // The page as it is now: its rows painted, with a badge of each kind.
+        const shot = countColors(await readFile(path), BADGES);
+        assert.ok(shot.width >= 1000 && shot.height >= 600, path);
+        for (const [badge, count] of Object.entries(shot.pixels)) {
+          assert.ok(count > 100, `${path}: ${count} pixels of ${badge}`);
+        }
       });
     });
 
