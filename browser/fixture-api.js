@@ -1,8 +1,8 @@
 // A second API for the browser suite, for the README claims the demo does not show: preflight
 // caching with a short Access-Control-Max-Age, the `http://localhost:*` and RegExp recipes,
 // cookies across sites, more error paths, streams, and handlers that set CORS headers of their
-// own. Plain JavaScript: the decorators are applied with Reflect.decorate, as
-// TypeScript would, and the library is imported by its package name, as an app would.
+// own. Plain JavaScript: the decorators are applied with Reflect.decorate, as TypeScript would,
+// and the library is imported by its package name, as an app would.
 import 'reflect-metadata';
 import {
   Controller,
