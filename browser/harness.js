@@ -1,6 +1,6 @@
-// Shared set-up of the browser suite: the demo's servers on free ports, and a headless Chromium.
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+// Shared set-up of the browser suite: the demo's servers on free ports, a record of the requests
+// that reach them, and what a page can do with fetch(). Pages come from ./engines.js.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { ensureBuilt } from '../demo/build.js';
 
 /**
@@ -17,16 +17,22 @@ export async function startAll(starting) {
   throw failed.reason;
 }
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 /**
  * Starts the demo (API + playground web server) on free ports, quietly. Its page origin is
- * `http://localhost:<webPort>`; the same web server also answers as 127.0.0.1 and *.demo.test.
+ * `http://localhost:<webPort>`; the same web server also answers as 127.0.0.1 and as any
+ * *.localhost name, which every engine resolves to the loopback address itself.
  */
 export async function startDemo() {
   ensureBuilt({ log: () => {} });
   const { startDemo } = await import('../demo/dist/main.js');
   return startDemo({ apiPort: 0, webPort: 0, logger: false });
+}
+
+/** The suite's second API (./fixture-api.js), for pages served on `webPort`. */
+export async function startFixtureApi({ webPort }) {
+  ensureBuilt({ log: () => {} });
+  const { startFixtureApi } = await import('./fixture-api.js');
+  return startFixtureApi({ webPort });
 }
 
 /** A second web server on another port: the same pages from a different origin. */
@@ -44,45 +50,45 @@ export async function startOtherWebServer() {
   };
 }
 
-export async function launchChromium() {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM_PATH}. Install it with \`apt-get install -y chromium\`, ` +
-        'or point CHROMIUM_PATH at a Chromium or Chrome executable.',
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Any *.demo.test host name reaches the local web server.
-      '--host-resolver-rules=MAP *.demo.test 127.0.0.1',
-    ],
-  });
+/**
+ * Records the requests that reach the servers of this process listening on `ports`, through
+ * Node's `http.server.request.start` diagnostics channel: before any listener, so preflights
+ * the CORS module answers early are seen too.
+ */
+export function recordRequests(ports) {
+  let seen = [];
+  const onRequest = ({ request, server }) => {
+    if (ports.includes(server.address()?.port)) {
+      seen.push(`${request.method} ${request.url.split('?')[0]}`);
+    }
+  };
+  subscribe('http.server.request.start', onRequest);
+  return {
+    /** Resolves to `[what use() resolved to, ['METHOD /path', …] received meanwhile]`. */
+    async during(use) {
+      seen = [];
+      const result = await use();
+      return [result, seen];
+    },
+    stop: () => unsubscribe('http.server.request.start', onRequest),
+  };
 }
 
-/**
- * A blank page at `origin`, in a fresh browser context (its own cookies and preflight cache).
- * Close it with `page.context().close()`.
- */
-export async function openPage(browser, origin) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${origin}/empty.html`);
-  return page;
+/** Runs `use(page)` on a blank page at `origin`, in a fresh profile, then closes the page. */
+export async function from(engine, origin, use) {
+  const page = await engine.open(`${origin}/empty.html`);
+  try {
+    return await use(page);
+  } finally {
+    await page.close();
+  }
 }
 
 /**
  * Runs `fetch(url, init)` inside the page and returns what the page could read:
  * `{ outcome: 'readable', status, body, headers }` where `headers` holds the values of
- * `readHeaders` (null when hidden), or `{ outcome: 'blocked', error }` when fetch threw.
+ * `readHeaders` (null when hidden), or `{ outcome: 'blocked', error }` when fetch threw, with
+ * the error's name only: its message is worded differently by each engine.
  */
 export function fetchIn(page, url, init = {}, readHeaders = []) {
   return page.evaluate(
@@ -99,11 +105,47 @@ export function fetchIn(page, url, init = {}, readHeaders = []) {
           headers,
         };
       } catch (error) {
-        return { outcome: 'blocked', error: String(error) };
+        return { outcome: 'blocked', error: error.name };
       }
     },
     { url, init, readHeaders },
   );
+}
+
+/**
+ * Fetches `url` from a sandboxed iframe (scripts allowed, not same-origin: an opaque origin)
+ * in the page. Returns `{ origin, outcome, body }` as the iframe saw them.
+ */
+export function fetchFromSandbox(page, url) {
+  return page.evaluate(
+    (url) =>
+      new Promise((resolve) => {
+        addEventListener('message', (event) => resolve(event.data), {
+          once: true,
+        });
+        const frame = document.createElement('iframe');
+        frame.sandbox = 'allow-scripts';
+        frame.srcdoc = `<script>
+          fetch(${JSON.stringify(url)})
+            .then((r) => r.text())
+            .then((body) => parent.postMessage({ outcome: 'readable', body, origin }, '*'))
+            .catch(() => parent.postMessage({ outcome: 'blocked', origin }, '*'));
+        </script>`;
+        document.body.append(frame);
+      }),
+    url,
+  );
+}
+
+/** Waits until `condition(arg)`, evaluated in the page, is truthy; fails after `timeout` ms. */
+export async function waitFor(page, condition, arg, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  while (!(await page.evaluate(condition, arg))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${condition}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** GETs a JSON endpoint of the demo from Node (no Origin header, so no CORS involved). */

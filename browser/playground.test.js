@@ -1,11 +1,17 @@
-// Drives the demo's playground page and checks the outcomes it shows; saves docs/playground.png.
+// Drives the demo's playground page in each engine of `BROWSERS` and checks the outcomes it
+// shows. Chromium's screenshot is the README's docs/playground.png; the other engines' go to
+// the temporary directory.
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { launchChromium, startAll, startDemo } from './harness.js';
+import { launch, selectedEngines } from './engines.js';
+import { startDemo, waitFor } from './harness.js';
 
-const SCREENSHOT = fileURLToPath(
+const README_SCREENSHOT = fileURLToPath(
   new URL('../docs/playground.png', import.meta.url),
 );
 
@@ -28,124 +34,212 @@ const EXPECTED = {
   'wildcard-previews': ['blocked', ''],
 };
 
-let demo, browser;
+let demo;
 
 before(async () => {
-  [demo, browser] = await startAll([startDemo(), launchChromium()]);
+  demo = await startDemo();
 });
 
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+after(() => demo?.close());
 
-/** Opens the playground at `origin` and waits until every case has run. */
-async function openPlayground(origin) {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = await context.newPage();
-  await page.goto(`${origin}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-  return page;
-}
+const isReady = () => document.body.dataset.ready === 'true';
 
-/** `{ case: { outcome, status, explained, explanation } }` as the rows show them. */
-function readRows(page) {
-  return page.$$eval('tr[data-case]', (rows) =>
+/** `{ case: { outcome, status, explained, explanation, text } }` as the rows show them. */
+const readRows = (page) =>
+  page.evaluate(() =>
     Object.fromEntries(
-      rows.map((row) => [
+      [...document.querySelectorAll('tr[data-case]')].map((row) => [
         row.dataset.case,
         {
           outcome: row.dataset.outcome,
           status: row.dataset.status,
           explained: row.dataset.explained,
           explanation: row.querySelector('.explanation').textContent,
+          text: row.textContent,
         },
       ]),
     ),
   );
+
+/** The badge colours of demo/public/index.html: what a painted row shows. */
+const BADGES = {
+  readable: [0xdc, 0xf5, 0xe3],
+  blocked: [0xfd, 0xe2, 0xe1],
+  hidden: [0xff, 0xf1, 0xd6],
+};
+
+/**
+ * `{ width, height, pixels: { name: count } }`: how many pixels of each colour of `colors`
+ * (`{ name: [r, g, b] }`) an 8-bit, non-interlaced RGB or RGBA PNG has.
+ */
+function countColors(png, colors) {
+  assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+  const [depth, type, interlace] = [png[24], png[25], png[28]];
+  assert.ok(depth === 8 && [2, 6].includes(type) && interlace === 0);
+  const channels = type === 6 ? 4 : 3;
+  const stride = width * channels;
+  const chunks = [];
+  for (let at = 8; at < png.length; at += 12 + png.readUInt32BE(at)) {
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') {
+      chunks.push(png.subarray(at + 8, at + 8 + png.readUInt32BE(at)));
+    }
+  }
+  const data = inflateSync(Buffer.concat(chunks));
+  const pixels = Object.fromEntries(
+    Object.keys(colors).map((name) => [name, 0]),
+  );
+  let above = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const start = y * (stride + 1);
+    const filter = data[start];
+    const line = Buffer.from(data.subarray(start + 1, start + 1 + stride));
+    // Undo the scanline's filter (PNG specification, section 9).
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? line[x - channels] : 0;
+      const b = above[x];
+      const c = x >= channels ? above[x - channels] : 0;
+      const p = a + b - c;
+      const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+      const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      line[x] += [0, a, b, (a + b) >> 1, paeth][filter];
+    }
+    for (let x = 0; x < stride; x += channels) {
+      for (const [name, [r, g, b]] of Object.entries(colors)) {
+        if (line[x] === r && line[x + 1] === g && line[x + 2] === b) {
+          pixels[name]++;
+        }
+      }
+    }
+    above = line;
+  }
+  return { width, height, pixels };
 }
 
-describe('playground', { timeout: 60_000 }, () => {
-  it('shows what the browser could read, next to the server explanation', async () => {
-    const page = await openPlayground(demo.webUrl);
-    try {
-      const rows = await readRows(page);
-      assert.deepEqual(Object.keys(rows).sort(), Object.keys(EXPECTED).sort());
-      for (const [id, [outcome, status]] of Object.entries(EXPECTED)) {
+for (const engineName of selectedEngines()) {
+  describe(engineName, { timeout: 120_000 }, () => {
+    let engine;
+    before(async () => {
+      engine = await launch(engineName);
+    });
+    after(() => engine?.close());
+
+    /** Opens the playground at `origin`, waits until every case has run, then `use(page)`. */
+    async function playground(origin, use) {
+      const page = await engine.open(`${origin}/`);
+      try {
+        await waitFor(page, isReady);
+        return await use(page);
+      } finally {
+        await page.close();
+      }
+    }
+
+    it('shows what the browser could read, next to the server explanation', async () => {
+      await playground(demo.webUrl, async (page) => {
+        const rows = await readRows(page);
         assert.deepEqual(
-          [rows[id].outcome, rows[id].status],
-          [outcome, status],
-          id,
+          Object.keys(rows).sort(),
+          Object.keys(EXPECTED).sort(),
         );
-        // The server's explanation agrees with what the browser did.
-        assert.equal(
-          rows[id].explained,
-          outcome === 'blocked' ? 'denied' : 'allowed',
-          `${id}: ${rows[id].explanation}`,
+        for (const [id, [outcome, status]] of Object.entries(EXPECTED)) {
+          assert.deepEqual(
+            [rows[id].outcome, rows[id].status],
+            [outcome, status],
+            id,
+          );
+          // The server's explanation agrees with what the browser did.
+          assert.equal(
+            rows[id].explained,
+            outcome === 'blocked' ? 'denied' : 'allowed',
+            `${id}: ${rows[id].explanation}`,
+          );
+        }
+        assert.match(
+          rows['controller-policy'].explanation,
+          /partners → origin not allowed/,
         );
-      }
-      assert.match(
-        rows['controller-policy'].explanation,
-        /partners → origin not allowed/,
-      );
-      assert.match(
-        rows['header-not-allowed'].explanation,
-        /header "x-debug" not allowed/,
-      );
-      assert.match(
-        await page.textContent('[data-case="disabled-route"]'),
-        /blocked by CORS/,
-      );
+        assert.match(
+          rows['header-not-allowed'].explanation,
+          /header "x-debug" not allowed/,
+        );
+        assert.match(rows['disabled-route'].text, /blocked by CORS/);
 
-      // The explain form.
-      await page.fill('input[name="origin"]', 'https://evil.example');
-      await page.selectOption('select[name="method"]', 'OPTIONS');
-      await page.fill('input[name="path"]', '/api/profile');
-      await page.fill('input[name="requestMethod"]', 'PUT');
-      await page.fill('input[name="requestHeaders"]', 'content-type');
-      await page.click('#explain-form button');
-      await page.waitForFunction(() =>
-        document.querySelector('#explain-result').textContent.includes('{'),
-      );
-      const explanation = JSON.parse(await page.textContent('#explain-result'));
-      assert.equal(explanation.route, 'HelloController#profile');
-      assert.equal(explanation.preflight, true);
-      assert.equal(explanation.reason, 'origin not allowed');
+        // The explain form.
+        await page.evaluate(() => {
+          const form = document.querySelector('#explain-form');
+          form.elements.origin.value = 'https://evil.example';
+          form.elements.method.value = 'OPTIONS';
+          form.elements.path.value = '/api/profile';
+          form.elements.requestMethod.value = 'PUT';
+          form.elements.requestHeaders.value = 'content-type';
+          form.querySelector('button').click();
+        });
+        await waitFor(page, () =>
+          document.querySelector('#explain-result').textContent.includes('{'),
+        );
+        const explanation = JSON.parse(
+          await page.evaluate(
+            () => document.querySelector('#explain-result').textContent,
+          ),
+        );
+        assert.equal(explanation.route, 'HelloController#profile');
+        assert.equal(explanation.preflight, true);
+        assert.equal(explanation.reason, 'origin not allowed');
 
-      await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    } finally {
-      await page.context().close();
-    }
+        const path =
+          engine.name === 'chromium'
+            ? README_SCREENSHOT
+            : join(
+                tmpdir(),
+                `nestjs-cors-policy-playground-${engine.name}.png`,
+              );
+        await page.screenshot(path);
+        // The page as it is now: its rows painted, with a badge of each kind.
+        const shot = countColors(await readFile(path), BADGES);
+        assert.ok(shot.width >= 1000 && shot.height >= 600, path);
+        for (const [badge, count] of Object.entries(shot.pixels)) {
+          assert.ok(count > 100, `${path}: ${count} pixels of ${badge}`);
+        }
+      });
+    });
+
+    it('opened at 127.0.0.1 it plays the partner origin, at app.localhost the previews one', async () => {
+      const port = demo.webPort;
+      await playground(`http://127.0.0.1:${port}`, async (page) => {
+        const rows = await readRows(page);
+        assert.equal(rows['controller-policy'].outcome, 'readable');
+        assert.equal(rows['handler-delete'].outcome, 'blocked');
+        assert.equal(rows['simple-get'].outcome, 'blocked');
+        assert.equal(rows['inline-public'].outcome, 'readable');
+      });
+      await playground(`http://app.localhost:${port}`, async (page) => {
+        const rows = await readRows(page);
+        assert.equal(rows['wildcard-previews'].outcome, 'readable');
+        assert.equal(rows['wildcard-previews'].explained, 'allowed');
+        assert.equal(rows['simple-get'].outcome, 'blocked');
+      });
+    });
+
+    it('the tenant toggle switches the provider policy for this page', async () => {
+      await playground(demo.webUrl, async (page) => {
+        const outcome = () =>
+          document.querySelector('[data-case="provider-tenant"]').dataset
+            .outcome;
+        assert.equal(await page.evaluate(outcome), 'readable');
+        for (const expected of ['blocked', 'readable']) {
+          await page.evaluate(() =>
+            document.querySelector('#toggle-tenant').click(),
+          );
+          await waitFor(
+            page,
+            (expected) =>
+              document.querySelector('[data-case="provider-tenant"]').dataset
+                .outcome === expected && document.body.dataset.ready === 'true',
+            expected,
+          );
+        }
+      });
+    });
   });
-
-  it('opened at 127.0.0.1, plays the partner origin', async () => {
-    const page = await openPlayground(`http://127.0.0.1:${demo.webPort}`);
-    try {
-      const rows = await readRows(page);
-      assert.equal(rows['controller-policy'].outcome, 'readable');
-      assert.equal(rows['handler-delete'].outcome, 'blocked');
-      assert.equal(rows['simple-get'].outcome, 'blocked');
-      assert.equal(rows['inline-public'].outcome, 'readable');
-    } finally {
-      await page.context().close();
-    }
-  });
-
-  it('the tenant toggle switches the provider policy for this page', async () => {
-    const page = await openPlayground(demo.webUrl);
-    const tenant = '[data-case="provider-tenant"]';
-    try {
-      assert.equal(await page.getAttribute(tenant, 'data-outcome'), 'readable');
-      for (const outcome of ['blocked', 'readable']) {
-        await page.click('#toggle-tenant');
-        await page.waitForSelector(`${tenant}[data-outcome="${outcome}"]`);
-        await page.waitForSelector('body[data-ready="true"]');
-      }
-    } finally {
-      await page.context().close();
-    }
-  });
-});
+}

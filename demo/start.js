@@ -1,6 +1,9 @@
 // `npm start`: builds what is missing, then serves the API and the playground until Ctrl-C.
 import { ensureBuilt } from './build.js';
 
+// Debian's WebKitGTK browser, from libwebkit2gtk-4.1-0 (a dependency of webkit2gtk-driver).
+const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+
 function port(name, fallback) {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
@@ -15,10 +18,18 @@ const demo = await startDemo({
   apiPort: port('API_PORT', 53706),
   webPort: port('WEB_PORT', 5173),
 });
+const page = `${demo.webUrl}/`;
 console.log(`
-  Playground: ${demo.webUrl}/
+  Playground: ${page}
   API:        ${demo.apiUrl}/api/hello-world
-  Partner view (another origin): http://127.0.0.1:${demo.webPort}/
+  Partner view (another origin):  http://127.0.0.1:${demo.webPort}/
+  Previews view (a subdomain):    http://app.localhost:${demo.webPort}/
+
+Open it in any browser. The engines the browser suite runs, on Debian:
+  Chromium:     chromium ${page}
+  Firefox:      firefox-esr ${page}
+  WebKitGTK:    ${MINIBROWSER} ${page}
+  (installed by: apt-get install -y --no-install-recommends chromium firefox-esr webkit2gtk-driver)
 
 Press Ctrl-C to stop.`);
 

@@ -137,7 +137,8 @@ async function attempt(test) {
       text: body.length > 90 ? `${body.slice(0, 90)}…` : body,
     };
   } catch (error) {
-    // A CORS failure is deliberately opaque to the page: just "TypeError: Failed to fetch".
+    // A CORS failure is deliberately opaque to the page: a TypeError, worded by each engine
+    // ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed").
     return { outcome: 'blocked', text: String(error) };
   }
 }
