@@ -1,4 +1,9 @@
 export { CorsModule } from './nest/cors.module.js';
+export { CORS_MODULE_OPTIONS } from './nest/cors-module.definition.js';
+export type {
+  CorsModuleAsyncOptions,
+  CorsOptionsFactory,
+} from './nest/cors-module.definition.js';
 export { CorsPolicy } from './nest/cors-policy.decorator.js';
 export { CorsService } from './nest/cors.service.js';
 export type {

@@ -1,4 +1,8 @@
-/** One problem found in a configuration, with where it is and how to fix it. */
+/**
+ * One problem found in a configuration, with where it is and how to fix it.
+ *
+ * @publicApi
+ */
 export interface CorsConfigIssue {
   severity: 'error' | 'warning';
   /** The policy or route: `policy "partners"`, `AppController#hello`. */
@@ -14,7 +18,11 @@ export function formatIssue(issue: CorsConfigIssue): string {
   return `${issue.subject} › ${issue.field}: ${issue.message}`;
 }
 
-/** Thrown at bootstrap with every configuration error at once. */
+/**
+ * Thrown at bootstrap with every configuration error at once.
+ *
+ * @publicApi
+ */
 export class CorsConfigurationError extends Error {
   constructor(readonly issues: readonly CorsConfigIssue[]) {
     super(

@@ -2,6 +2,7 @@ import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsRequest } from './cors-policy-options.js';
 import { parseRequestHeaders } from './request-headers.js';
 import { isRequestOrigin } from './request-origin.js';
+import { showError } from './show-value.js';
 import { isToken } from './token.js';
 
 /** What the decision needs to know of a request. */
@@ -17,7 +18,11 @@ export interface CorsInput {
   privateNetwork?: boolean;
 }
 
-/** The response headers CORS adds, by name. */
+/**
+ * The response headers CORS adds, by name.
+ *
+ * @publicApi
+ */
 export type CorsHeaders = Record<string, string>;
 
 /** What to answer. */
@@ -81,18 +86,8 @@ async function callOriginFunction(
   } catch (error) {
     return {
       allowed: false,
-      reason: `origin function failed: ${describeError(error)}`,
+      reason: `origin function failed: ${showError(error)}`,
     };
-  }
-}
-
-export function describeError(error: unknown): string {
-  try {
-    return JSON.stringify(
-      error instanceof Error ? error.message : String(error),
-    );
-  } catch {
-    return 'a value that cannot be printed';
   }
 }
 

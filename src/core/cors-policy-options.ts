@@ -1,5 +1,7 @@
 /**
  * What a policy sees of the request it decides on, whatever the HTTP adapter.
+ *
+ * @publicApi
  */
 export interface CorsRequest {
   /** The `Origin` header, or `undefined` when the request has none. */
@@ -19,13 +21,19 @@ export interface CorsRequest {
 /**
  * Decides whether an origin is allowed. Anything but `true` denies, and so does a throw
  * or a rejection. It is called only for well-formed origins, never for `null`.
+ *
+ * @publicApi
  */
 export type CorsOriginFunction = (
   origin: string,
   request: CorsRequest,
 ) => boolean | Promise<boolean>;
 
-/** One entry of an origin allowlist. */
+/**
+ * One entry of an origin allowlist.
+ *
+ * @publicApi
+ */
 export type CorsOriginEntry = string | RegExp;
 
 /**
@@ -37,11 +45,17 @@ export type CorsOriginEntry = string | RegExp;
  * - a RegExp, anchored with `^…$`.
  * - an array of those strings and RegExps.
  * - a function, sync or async.
+ *
+ * @publicApi
  */
 export type CorsOrigin =
   '*' | true | CorsOriginEntry | CorsOriginEntry[] | CorsOriginFunction;
 
-/** A CORS policy. Validated and compiled once, at bootstrap or when a provider first returns it. */
+/**
+ * A CORS policy. Validated and compiled once, at bootstrap or when a provider first returns it.
+ *
+ * @publicApi
+ */
 export interface CorsPolicyOptions {
   /** The origins allowed to read responses. Required. */
   origin: CorsOrigin;

@@ -6,6 +6,7 @@ import {
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
 import { intersectDecisions } from '../core/intersect-decisions.js';
+import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { RouteCandidates } from './cors-route.js';
 import type { PolicySource } from './policy-source.js';
@@ -22,7 +23,10 @@ export class CorsEngine {
   private readonly logger = new Logger('CorsModule');
   private defaults: CorsSources | undefined;
 
-  constructor(private readonly registry: CorsPolicyRegistry) {}
+  constructor(
+    private readonly registry: CorsPolicyRegistry,
+    private readonly providers: CorsPolicyProviders,
+  ) {}
 
   /** The policies of the routes a request may reach; the default where no controller owns one. */
   sourcesOf(candidates: RouteCandidates): CorsSources {
@@ -93,7 +97,10 @@ export class CorsEngine {
         this.logDenial(request, source, where, decision);
       return decision;
     };
-    const policy = this.registry.resolve(source, request);
+    const policy =
+      source.kind === 'static'
+        ? source.policy
+        : this.providers.resolve(source, request);
     const decideWith = (
       resolved: Awaited<typeof policy>,
     ): CorsVerdict | Promise<CorsVerdict> => {

@@ -2,11 +2,19 @@ import type { Type } from '@nestjs/common';
 import type { CorsPolicyOptions } from '../core/cors-policy-options.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
 
-/** A policy by name (from `policies`), inline, or as a provider class. */
+/**
+ * A policy by name (from `policies`), inline, or as a provider class.
+ *
+ * @publicApi
+ */
 export type CorsPolicyRef =
   string | CorsPolicyOptions | Type<CorsPolicyProvider>;
 
-/** A bounded time-to-live cache for what policy providers return. */
+/**
+ * A bounded time-to-live cache for what policy providers return.
+ *
+ * @publicApi
+ */
 export interface CorsProviderCacheOptions {
   /** How long a provider's answer is reused, in milliseconds. */
   ttl: number;
@@ -14,6 +22,11 @@ export interface CorsProviderCacheOptions {
   max?: number;
 }
 
+/**
+ * The options of `CorsModule.forRoot()`, and what `forRootAsync()` factories return.
+ *
+ * @publicApi
+ */
 export interface CorsModuleOptions {
   /**
    * For routes without `@CorsPolicy` and for responses no controller route produced

@@ -6,6 +6,8 @@ import type {
 /**
  * A policy computed per request by an injectable class, e.g. a tenant's origins read from a
  * database. Register the class as a provider like any service; its dependencies are injected.
+ *
+ * @publicApi
  */
 export interface CorsPolicyProvider {
   /**

@@ -12,6 +12,8 @@ export type CorsPolicyMetadata = CorsPolicyRef | false | typeof DEFAULT_POLICY;
  * - `@CorsPolicy({ origin: [...] })`: an inline policy.
  * - `@CorsPolicy(PartnersCorsPolicy)`: a provider class.
  * - `@CorsPolicy(false)`: no CORS.
+ *
+ * @publicApi
  */
 export const CorsPolicy = (policy?: CorsPolicyRef | false) =>
   SetMetadata<string, CorsPolicyMetadata>(

@@ -1,8 +1,12 @@
 import { Module, type NestModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ConfigurableCorsModule } from './cors-module.definition.js';
+import {
+  CORS_MODULE_OPTIONS,
+  ConfigurableCorsModule,
+} from './cors-module.definition.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
+import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { CorsService } from './cors.service.js';
@@ -10,17 +14,20 @@ import { CorsService } from './cors.service.js';
 /**
  * Per-route CORS. `CorsModule.forRoot({ default, policies })` or `forRootAsync(...)` is all the
  * set-up: the module mounts its early hook and wraps every handler Nest registers itself.
+ *
+ * @publicApi
  */
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    CorsPolicyProviders,
     CorsPolicyRegistry,
     CorsRouteTable,
     CorsEngine,
     CorsInstaller,
     CorsService,
   ],
-  exports: [CorsService],
+  exports: [CorsService, CORS_MODULE_OPTIONS],
 })
 export class CorsModule extends ConfigurableCorsModule implements NestModule {
   constructor(private readonly installer: CorsInstaller) {

@@ -5,7 +5,11 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
 import { toCorsRequest } from './cors-request.js';
 
-/** A request to explain, as a browser would send it. */
+/**
+ * A request to explain, as a browser would send it.
+ *
+ * @publicApi
+ */
 export interface CorsExplainRequest {
   /** `OPTIONS` for a preflight (with `requestMethod`), or the actual method. */
   method: string;
@@ -19,7 +23,11 @@ export interface CorsExplainRequest {
   requestHeaders?: string;
 }
 
-/** What the module would answer, and why. */
+/**
+ * What the module would answer, and why.
+ *
+ * @publicApi
+ */
 export interface CorsExplanation {
   /**
    * `Controller#method` the request reaches, `A#get | B#get` where it may reach several,
@@ -41,7 +49,11 @@ export interface CorsExplanation {
   vary?: string;
 }
 
-/** Explains the module's decisions without sending a request. */
+/**
+ * Explains the module's decisions without sending a request.
+ *
+ * @publicApi
+ */
 @Injectable()
 export class CorsService {
   constructor(

@@ -1,4 +1,5 @@
 import {
+  Scope,
   Controller,
   Get,
   Injectable,
@@ -172,6 +173,24 @@ describe.each(ADAPTERS)(
         }),
       ).rejects.toThrow(
         'XController#handler › provider: MissingPolicy is not a registered provider; add it to the providers of a module',
+      );
+    });
+
+    it('fails bootstrap for a request-scoped provider, which no request scope exists for before routing', async () => {
+      @Injectable({ scope: Scope.REQUEST })
+      class ScopedPolicy implements CorsPolicyProvider {
+        getPolicy() {
+          return false as const;
+        }
+      }
+      await expect(
+        createApp({
+          adapter,
+          cors: CorsModule.forRoot({ default: ScopedPolicy }),
+          providers: [ScopedPolicy],
+        }),
+      ).rejects.toThrow(
+        'default policy › provider: ScopedPolicy is request-scoped; a policy provider is asked before any request scope exists: make it a singleton and read the request from getPolicy(request)',
       );
     });
   },

@@ -1,0 +1,207 @@
+import { Inject, Injectable, Logger, Scope, type Type } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { LRUCache } from 'lru-cache';
+import { compilePolicy } from '../core/compile-policy.js';
+import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
+import type { CorsConfigIssue } from '../core/config-issue.js';
+import type {
+  CorsPolicyOptions,
+  CorsRequest,
+} from '../core/cors-policy-options.js';
+import { showError, showValue } from '../core/show-value.js';
+import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
+import type { CorsModuleOptions } from './cors-module-options.interface.js';
+import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
+import type {
+  PolicyFailure,
+  PolicySource,
+  ResolvedPolicy,
+} from './policy-source.js';
+import {
+  type ProviderSettings,
+  providerSettings,
+} from './provider-settings.js';
+
+type ProviderSource = Extract<PolicySource, { kind: 'provider' }>;
+
+/**
+ * Policies computed per request by provider classes: finds each provider once, then asks it
+ * per request, within `providerTimeout`, through its own bounded cache, compiling each
+ * distinct object it returns once.
+ */
+@Injectable()
+export class CorsPolicyProviders {
+  private readonly logger = new Logger('CorsModule');
+  private readonly settings: ProviderSettings;
+  /** What is wrong with `providerTimeout` and `providerCache`. */
+  readonly issues: readonly CorsConfigIssue[];
+  /** One source per provider class, however many routes name it. */
+  private readonly sources = new Map<Function, ProviderSource>();
+  /** What each distinct object a provider returned compiled to. */
+  private readonly compiled = new WeakMap<
+    object,
+    CompiledCorsPolicy | PolicyFailure
+  >();
+
+  constructor(
+    @Inject(CORS_MODULE_OPTIONS) options: CorsModuleOptions,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    const { settings, issues } = providerSettings(options);
+    this.settings = settings;
+    this.issues = issues;
+  }
+
+  /** The source of provider class `type`; `report` gets what makes it unusable. */
+  sourceOf(
+    type: Type<CorsPolicyProvider>,
+    report: (field: string, message: string) => void,
+  ): ProviderSource | undefined {
+    const known = this.sources.get(type);
+    if (known) return known;
+    const provider = this.lookUp(type, report);
+    if (!provider) return undefined;
+    const { cache } = this.settings;
+    const source: ProviderSource = {
+      kind: 'provider',
+      name: type.name,
+      provider,
+      cache: cache && new LRUCache<string, CompiledCorsPolicy | false>(cache),
+    };
+    this.sources.set(type, source);
+    return source;
+  }
+
+  private lookUp(
+    type: Type<CorsPolicyProvider>,
+    report: (field: string, message: string) => void,
+  ): CorsPolicyProvider | undefined {
+    let scope: Scope | undefined;
+    try {
+      scope = this.moduleRef.introspect(type).scope;
+    } catch {
+      report(
+        'provider',
+        `${type.name} is not a registered provider; add it to the providers of a module`,
+      );
+      return undefined;
+    }
+    if (scope !== undefined && scope !== Scope.DEFAULT) {
+      report(
+        'provider',
+        `${type.name} is ${scope === Scope.REQUEST ? 'request' : 'transient'}-scoped; a policy provider is asked before any request scope exists: make it a singleton and read the request from getPolicy(request)`,
+      );
+      return undefined;
+    }
+    const provider = this.moduleRef.get(type, { strict: false });
+    if (typeof provider?.getPolicy !== 'function') {
+      report('provider', `${type.name} has no getPolicy(request) method`);
+      return undefined;
+    }
+    return provider;
+  }
+
+  /**
+   * The policy of a provider for one request. A throw, a rejection, an invalid answer, or no
+   * answer within `providerTimeout` fails: the request is denied.
+   */
+  resolve(
+    source: ProviderSource,
+    request: CorsRequest,
+  ): ResolvedPolicy | Promise<ResolvedPolicy> {
+    const { provider, name, cache } = source;
+    let key: string | undefined;
+    try {
+      key = cache && provider.cacheKey?.(request);
+      const hit = key === undefined ? undefined : cache!.get(key);
+      if (hit !== undefined) return hit;
+      const answer = provider.getPolicy(request);
+      return answer instanceof Promise
+        ? this.withinTimeout(answer).then(
+            (value) => this.accept(source, key, value),
+            (error: unknown) => this.fail(name, error),
+          )
+        : this.accept(source, key, answer);
+    } catch (error) {
+      return this.fail(name, error);
+    }
+  }
+
+  private withinTimeout<T>(answer: Promise<T>): Promise<T> {
+    const ms = this.settings.timeout;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `getPolicy() did not settle within ${ms} ms (providerTimeout)`,
+            ),
+          ),
+        ms,
+      );
+      timer.unref();
+    });
+    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private accept(
+    source: ProviderSource,
+    key: string | undefined,
+    answer: CorsPolicyOptions | false,
+  ): ResolvedPolicy {
+    const { name, cache } = source;
+    if (answer !== false && (typeof answer !== 'object' || answer === null)) {
+      return this.fail(
+        name,
+        new Error(
+          `getPolicy() returned ${showValue(answer)}, neither a policy nor false`,
+        ),
+      );
+    }
+    const policy = answer === false ? false : this.compileAnswer(name, answer);
+    if (policy !== false && 'failure' in policy) return policy;
+    if (key !== undefined) cache!.set(key, policy);
+    return policy;
+  }
+
+  /** Compiles what a provider returned, once per distinct object. */
+  private compileAnswer(
+    name: string,
+    answer: CorsPolicyOptions,
+  ): CompiledCorsPolicy | PolicyFailure {
+    let compiled = this.compiled.get(answer);
+    if (!compiled) {
+      freezePolicy(answer);
+      const result = compilePolicy(name, `provider ${name}`, answer);
+      const errors = result.issues.filter(
+        (issue) => issue.severity === 'error',
+      );
+      compiled = result.policy ?? {
+        failure: `returned an invalid policy: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+      };
+      if ('failure' in compiled)
+        this.logger.error(`CORS provider ${name} ${compiled.failure}`);
+      this.compiled.set(answer, compiled);
+    }
+    return compiled;
+  }
+
+  private fail(name: string, error: unknown): ResolvedPolicy {
+    this.logger.error(
+      `CORS provider ${name} failed, so the request is denied: ${showError(error)}`,
+    );
+    return { failure: 'provider failed' };
+  }
+}
+
+/**
+ * A provider's answer is compiled once per object: freezing it makes a later change in place
+ * throw where it is written, instead of being silently ignored.
+ */
+function freezePolicy(answer: CorsPolicyOptions): void {
+  for (const value of Object.values(answer)) {
+    if (Array.isArray(value)) Object.freeze(value);
+  }
+  Object.freeze(answer);
+}
