@@ -197,6 +197,7 @@ export function compilePolicy(
       ? undefined
       : new Set([...SAFELISTED_METHODS, ...methodList]),
     allowMethods: methodList.join(','),
+    explicitMethods: methods.list !== undefined,
     allowedHeaders:
       allowedHeaders.list &&
       new Set(allowedHeaders.list.map((h) => h.toLowerCase())),

@@ -12,6 +12,8 @@ export interface CompiledCorsPolicy {
   readonly credentials: boolean;
   /** Allowed preflight methods; `undefined` allows any. */
   readonly methods: ReadonlySet<string> | undefined;
+  /** Whether `methods` was configured; else a handler's own method is allowed too. */
+  readonly explicitMethods: boolean;
   readonly allowMethods: string;
   /** Allowed request headers, lower case; `undefined` allows any. */
   readonly allowedHeaders: ReadonlySet<string> | undefined;

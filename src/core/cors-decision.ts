@@ -16,6 +16,11 @@ export interface CorsInput {
   requestHeaders?: string | string[];
   /** Whether the preflight has `Access-Control-Request-Private-Network: true`. */
   privateNetwork?: boolean;
+  /**
+   * Whether the preflight asks for the method of the handler it is for. A policy without
+   * `methods` allows it whatever it is (`QUERY`, `SEARCH`…): the route was declared for it.
+   */
+  ownMethod?: boolean;
 }
 
 /**
@@ -132,7 +137,8 @@ export function preflightDecision(
   if (typeof method !== 'string' || !isToken(method)) {
     return deny('malformed Access-Control-Request-Method');
   }
-  if (policy.methods && !policy.methods.has(method)) {
+  const listed = !policy.methods || policy.methods.has(method);
+  if (!listed && !(input.ownMethod && !policy.explicitMethods)) {
     return deny(`method ${JSON.stringify(method)} not allowed`);
   }
   const rawHeaders = input.requestHeaders;
@@ -155,9 +161,11 @@ export function preflightDecision(
     return deny('private network access not allowed');
   }
   const headers = allowHeaders(policy, origin as string, false);
-  headers['access-control-allow-methods'] = policy.methods
-    ? policy.allowMethods
-    : method;
+  headers['access-control-allow-methods'] = !policy.methods
+    ? method
+    : listed
+      ? policy.allowMethods
+      : `${policy.allowMethods},${method}`;
   const allowedHeaders = policy.allowedHeaders
     ? policy.allowHeaders
     : requested?.value;

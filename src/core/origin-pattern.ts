@@ -152,6 +152,12 @@ const endsInNumber = (host: string) =>
   /(?:^|\.)(?:\d+|0x[0-9a-f]*)\.?$/i.test(host);
 
 function parseWildcard(entry: string): OriginPatternResult {
+  const scheme = entry.slice(0, Math.max(0, entry.indexOf('://')));
+  if (scheme && !SPECIAL_SCHEMES.has(scheme)) {
+    return fail(
+      `${quote(entry)} puts a wildcard in a ${scheme}: origin: the origins of extensions and app shells are each one app, so list each of them exactly, e.g. ${quote(`${scheme}://localhost`)}`,
+    );
+  }
   const subdomains = SUBDOMAINS.exec(entry);
   if (
     IPV6_WILDCARD.test(entry) ||

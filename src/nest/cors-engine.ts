@@ -47,14 +47,17 @@ export class CorsEngine {
 
   /**
    * Decides for a request that may reach a handler of any of `sources`: nothing more than
-   * all of them allow. `where` names the routes, for the debug log.
+   * all of them allow. `where` names the routes, for the debug log. `ownMethod`: a preflight
+   * for the method of routes it reaches, which policies without `methods` allow.
    */
   decide(
     request: CorsRequest,
     sources: CorsSources,
     where: () => string,
+    ownMethod = false,
   ): CorsVerdict | Promise<CorsVerdict> {
-    if (sources.length === 1) return this.decideOne(request, sources[0], where);
+    if (sources.length === 1)
+      return this.decideOne(request, sources[0], where, ownMethod);
     if (sources.includes(undefined)) {
       return this.denied(
         request,
@@ -63,7 +66,7 @@ export class CorsEngine {
       );
     }
     const verdicts = sources.map((source) =>
-      this.decideOne(request, source, where),
+      this.decideOne(request, source, where, ownMethod),
     );
     const combine = (settled: CorsVerdict[]): CorsVerdict =>
       settled.every((verdict) => verdict !== undefined)
@@ -78,6 +81,7 @@ export class CorsEngine {
     request: CorsRequest,
     source: PolicySource | undefined,
     where: () => string,
+    ownMethod: boolean,
   ): CorsVerdict | Promise<CorsVerdict> {
     if (!source) return undefined;
     // Without an Origin, no answer of a provider could add a CORS header: it is not asked.
@@ -91,6 +95,7 @@ export class CorsEngine {
       requestHeaders: request.headers['access-control-request-headers'],
       privateNetwork:
         request.headers['access-control-request-private-network'] === 'true',
+      ownMethod,
     };
     const finish = (decision: CorsDecision): CorsDecision => {
       if (!decision.allowed && input.origin !== undefined)

@@ -127,4 +127,9 @@ export class CorsPolicyRegistry {
   private report(subject: string, field: string, message: string): void {
     this.found.push({ severity: 'error', subject, field, message });
   }
+
+  /** Records a warning about a route: logged at bootstrap, without failing it. */
+  warn(subject: string, field: string, message: string): void {
+    this.found.push({ severity: 'warning', subject, field, message });
+  }
 }

@@ -4,7 +4,7 @@ import { CORS_POLICY_METADATA } from './cors.constants.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
-import { hostMatcherOf } from './nest-internals.js';
+import { hostMatcherOf, routeMethodOf } from './nest-internals.js';
 import { routeOwnerOf } from './route-owners.js';
 
 /** The controller methods that serve routes, each with its policy, by the handler Nest registered. */
@@ -42,7 +42,26 @@ export class CorsRouteTable {
       matchesHost: hostMatcherOf(controller),
     };
     routes.set(methodName, route);
+    this.checkMethod(route, routeMethodOf(handle));
     return route;
+  }
+
+  /** Warns where a policy's explicit `methods` leave out the method its route is declared for. */
+  private checkMethod(route: CorsRoute, method: string | undefined): void {
+    const { source } = route;
+    if (source?.kind !== 'static' || !method || method === 'ALL') return;
+    const { policy } = source;
+    if (
+      !policy.explicitMethods ||
+      !policy.methods ||
+      policy.methods.has(method)
+    )
+      return;
+    this.registry.warn(
+      route.id,
+      'methods',
+      `policy ${JSON.stringify(policy.name)} does not list ${method}, the method of this route, so browsers can never call it cross-origin; add ${method} to its methods`,
+    );
   }
 
   /** Every route, in the order Nest registered them. */

@@ -96,7 +96,12 @@ export class CorsService {
     const policy = sources.some((source) => !source)
       ? null
       : sources.map((source) => source!.name).join(' & ');
-    const decision = await this.engine.decide(cors, sources, () => where);
+    const decision = await this.engine.decide(
+      cors,
+      sources,
+      () => where,
+      cors.preflight && candidates.length > 0,
+    );
     if (!decision) {
       return {
         ...base,

@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import { RequestMethod, type Type } from '@nestjs/common';
 
 /**
  * Nest's metadata key of `@Controller({ host })`. Nest wraps every handler of such a
@@ -39,4 +39,10 @@ const METHOD_METADATA = 'method';
 /** Whether a controller method is a route handler (`@Get()`, `@Post()`…). */
 export function isRouteHandler(method: Function): boolean {
   return Reflect.getMetadata(METHOD_METADATA, method) !== undefined;
+}
+
+/** The HTTP method a route handler is declared for: `GET`, `QUERY`…, or `ALL`. */
+export function routeMethodOf(handler: Function): string | undefined {
+  const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+  return typeof method === 'number' ? RequestMethod[method] : undefined;
 }

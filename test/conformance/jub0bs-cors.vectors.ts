@@ -1,5 +1,9 @@
 import type { ConfigVector, EntryVector } from './vector.js';
-import { ANY_NAME_ALONE, NULL_LITERAL } from './reasons.js';
+import {
+  ANY_NAME_ALONE,
+  NULL_LITERAL,
+  WILDCARD_OVER_APP_SCHEME,
+} from './reasons.js';
 
 const PATTERN = 'jub0bs/cors internal/origins/pattern_test.go';
 const CONFIG = 'jub0bs/cors config_test.go';
@@ -30,14 +34,15 @@ export const jub0bsPatterns: EntryVector[] = [
     source: PATTERN,
     name: 'too long by 1',
     entry: `${'a'.repeat(64)}://*.a${HOST_251}:65535`,
-    accepted: true,
-    differs: NO_LENGTH_LIMIT,
+    accepted: false,
+    differs: WILDCARD_OVER_APP_SCHEME,
   },
   {
     source: PATTERN,
     name: 'maximum length and maximum port',
     entry: `${'a'.repeat(64)}://*.${HOST_251}:65535`,
-    accepted: true,
+    accepted: false,
+    differs: WILDCARD_OVER_APP_SCHEME,
   },
   {
     source: PATTERN,

@@ -29,3 +29,6 @@ export const CONFIGURED_LIST =
 
 export const FUNCTION_DENIES =
   'an origin function that throws, rejects or answers anything but true denies the origin; the request itself is served';
+
+export const WILDCARD_OVER_APP_SCHEME =
+  'a wildcard is refused in an origin whose scheme is not http(s) or ws(s): an extension or an app shell is one app, listed exactly';

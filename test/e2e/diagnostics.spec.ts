@@ -1,24 +1,10 @@
-import { Controller, Get, type LoggerService } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import { preflight } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
-
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private record(level: string) {
-    return (message: unknown, context?: unknown) => {
-      if (context === 'CorsModule')
-        this.lines.push(`${level} ${String(message)}`);
-    };
-  }
-  log = this.record('log');
-  error = this.record('error');
-  warn = this.record('warn');
-  debug = this.record('debug');
-  verbose = this.record('verbose');
-}
+import { RecordingLogger } from '../support/recording-logger.js';
 
 @Controller('orders')
 @CorsPolicy('partners')

@@ -39,8 +39,11 @@ export class CorsDispatch {
       ? routes.filter((route) => route?.matchesHost?.(hostname()) ?? true)
       : routes;
     const sources = this.engine.sourcesOf(candidates);
-    const verdict = this.engine.decide(request, sources, () =>
-      describeCandidates(candidates),
+    const verdict = this.engine.decide(
+      request,
+      sources,
+      () => describeCandidates(candidates),
+      request.preflight && candidates.length > 0,
     );
     const proceed = (settled: CorsVerdict) => {
       if (request.preflight && settled) return answer(settled);
