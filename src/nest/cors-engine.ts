@@ -28,17 +28,23 @@ export class CorsEngine {
     private readonly providers: CorsPolicyProviders,
   ) {}
 
-  /** The policies of the routes a request may reach; the default where no controller owns one. */
-  sourcesOf(candidates: RouteCandidates): CorsSources {
-    if (candidates.length === 0) return this.defaultSources;
-    const sources = candidates.map((candidate) =>
-      candidate === null ? this.registry.defaultSource : candidate.source,
+  /**
+   * The policies of the routes a request for `path` may reach; for a route no controller owns,
+   * and where no route matches, the first `paths` rule that covers `path`, else the default.
+   */
+  sourcesOf(candidates: RouteCandidates, path: string): CorsSources {
+    if (candidates.length === 0) return this.unownedSources(path);
+    const sources = candidates.flatMap((candidate) =>
+      candidate === null ? this.unownedSources(path) : [candidate.source],
     );
     return sources.filter((source, i) => sources.indexOf(source) === i);
   }
 
-  /** The default policy's sources, for responses no route produced. */
-  get defaultSources(): CorsSources {
+  /** The policy of responses no controller produced for `path`: its `paths` rule, else the default. */
+  unownedSources(path: string): CorsSources {
+    for (const rule of this.registry.paths) {
+      if (rule.pattern.matches(path)) return rule.sources;
+    }
     const { defaultSource } = this.registry;
     if (!this.defaults || this.defaults[0] !== defaultSource)
       this.defaults = [defaultSource];

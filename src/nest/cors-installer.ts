@@ -21,6 +21,9 @@ import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
+/** The methods a `paths` rule is checked with against controller routes. */
+const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 /**
  * Wires the module into the application, in three steps:
  * 1. as soon as the HTTP adapter exists, mounts the early hook (before the body parsers);
@@ -95,6 +98,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
         'CorsModule saw none of the routes Nest registered, so it cannot give them their policies: this version of Nest hands its routes to the HTTP adapter in a way the module does not know. Check that nestjs-cors-policy supports your @nestjs/core version.',
       );
     }
+    this.checkPathRules();
     const issues = this.registry.issues;
     const errors = issues.filter((issue) => issue.severity === 'error');
     if (errors.length > 0) throw new CorsConfigurationError(errors);
@@ -105,11 +109,40 @@ export class CorsInstaller implements OnApplicationBootstrap {
     for (const route of this.routes.routes()) {
       this.logger.verbose(`${route.id} → ${route.source?.name ?? 'no CORS'}`);
     }
+    for (const { pattern, sources } of this.registry.paths) {
+      this.logger.verbose(
+        `paths ${pattern.text} → ${sources[0]?.name ?? 'no CORS'}`,
+      );
+    }
     if (this.adapterCorsEnabled) {
       this.logger.warn(
         "app.enableCors() is active as well: it answers the preflights of routes without a policy and its headers fight this module's. Remove it; CorsModule covers every route.",
       );
     }
+  }
+
+  /** Warns where a `paths` rule also covers a controller route, which keeps its own policy. */
+  private checkPathRules(): void {
+    const { lookup } = this;
+    if (!lookup) return;
+    this.registry.paths.forEach(({ pattern }, i) => {
+      const path = pattern.text.replace(/\*$/, '');
+      const owned = ROUTE_METHODS_TO_CHECK.flatMap((method) =>
+        lookup(method, path),
+      ).filter((route) => route !== null);
+      if (owned.length === 0) return;
+      this.registry.warn(
+        `paths[${i}]`,
+        'path',
+        `${JSON.stringify(pattern.text)} also covers ${[...new Set(owned.map((route) => route.id))].join(', ')}, which keep${owned.length === 1 ? 's' : ''} the policy of its controller; paths rules apply only to responses no controller produces`,
+      );
+    });
+  }
+
+  /** The `paths` rule that covers `path`, if any. */
+  pathRuleOf(path: string): string | undefined {
+    return this.registry.paths.find(({ pattern }) => pattern.matches(path))
+      ?.pattern.text;
   }
 
   /** The routes a method and path reach, as the adapter routes them. */

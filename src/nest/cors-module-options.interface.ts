@@ -23,6 +23,22 @@ export interface CorsProviderCacheOptions {
 }
 
 /**
+ * A policy for responses no controller produces under a path: GraphQL, Swagger UI, static
+ * files, raw `app.use()` handlers, health checks.
+ *
+ * @publicApi
+ */
+export interface CorsPathRule {
+  /**
+   * A path as requests have it (`/graphql`), or a prefix ending with `*` (`/docs*`), compared
+   * byte for byte with the request path, case-sensitive.
+   */
+  path: string;
+  /** The policy (a name, inline options or a provider class), or `false` for no CORS. */
+  policy: CorsPolicyRef | false;
+}
+
+/**
  * The options of `CorsModule.forRoot()`, and what `forRootAsync()` factories return.
  *
  * @publicApi
@@ -34,6 +50,12 @@ export interface CorsModuleOptions {
    * where a decorator opts in.
    */
   default?: CorsPolicyRef | false;
+  /**
+   * Policies by path for responses that no controller route produces (GraphQL, Swagger,
+   * static files, raw middleware, 404s), tried in order before `default`. Controller routes
+   * keep their own policies, under any path.
+   */
+  paths?: CorsPathRule[];
   /** Named policies, for `default: 'name'` and `@CorsPolicy('name')`. */
   policies?: Record<string, CorsPolicyOptions | Type<CorsPolicyProvider>>;
   /** Make `CorsService` injectable everywhere without importing the module. Default: `false`. */

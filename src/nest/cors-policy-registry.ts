@@ -1,5 +1,7 @@
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { compilePolicy } from '../core/compile-policy.js';
+import { type PathPattern, parsePathPattern } from '../core/path-pattern.js';
+import { showValue } from '../core/show-value.js';
 import type { CorsConfigIssue } from '../core/config-issue.js';
 import type { CorsPolicyOptions } from '../core/cors-policy-options.js';
 import { DEFAULT_POLICY } from './cors.constants.js';
@@ -13,6 +15,13 @@ import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
 import { CorsPolicyProviders } from './cors-policy-providers.js';
 import type { PolicySource } from './policy-source.js';
 
+/** A rule of the module's `paths` option, compiled. */
+export interface CorsPathPolicy {
+  readonly pattern: PathPattern;
+  /** The policy it gives, as the engine takes it; `[undefined]` for no CORS. */
+  readonly sources: readonly [PolicySource | undefined];
+}
+
 /**
  * Turns policy references (names, inline options, provider classes) into policy sources,
  * compiling each static policy once, and collects what is wrong with them.
@@ -22,7 +31,9 @@ export class CorsPolicyRegistry {
   private readonly named = new Map<string, PolicySource>();
   private readonly inline = new WeakMap<object, PolicySource>();
   private readonly found: CorsConfigIssue[] = [];
-  private loaded: { default: PolicySource | undefined } | undefined;
+  private loaded:
+    | { default: PolicySource | undefined; paths: readonly CorsPathPolicy[] }
+    | undefined;
 
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
@@ -45,7 +56,46 @@ export class CorsPolicyRegistry {
         ref === undefined || ref === false
           ? undefined
           : this.refToSource(ref, 'default policy', 'default'),
+      paths: this.loadPaths(),
     };
+  }
+
+  private loadPaths(): CorsPathPolicy[] {
+    const { paths = [] } = this.options;
+    if (!Array.isArray(paths)) {
+      this.report(
+        'CorsModule',
+        'paths',
+        `${showValue(paths)} is not a list; write paths: [{ path: '/graphql', policy: 'spa' }]`,
+      );
+      return [];
+    }
+    return paths.flatMap((rule, i) => {
+      const subject = `paths[${i}]`;
+      const parsed = parsePathPattern(rule?.path);
+      if (parsed.error !== undefined) {
+        this.report(subject, 'path', parsed.error);
+        return [];
+      }
+      const { policy } = rule;
+      if (policy === undefined) {
+        this.report(
+          subject,
+          'policy',
+          'is required: a policy name, inline options, a provider class, or false for no CORS',
+        );
+        return [];
+      }
+      const name = `paths ${parsed.pattern.text}`;
+      const source =
+        policy === false ? undefined : this.refToSource(policy, subject, name);
+      return [{ pattern: parsed.pattern, sources: [source] }];
+    });
+  }
+
+  /** The path rules, in order, each with the policy it gives. */
+  get paths(): readonly CorsPathPolicy[] {
+    return this.loaded?.paths ?? [];
   }
 
   /** The default policy, `undefined` for none. */

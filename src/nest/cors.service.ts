@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
 import { describeCandidates } from './adapters/cors-dispatch.js';
+import {
+  CORS_STATE,
+  type StatefulRequest,
+} from './adapters/cors-request-state.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
 import { toCorsRequest } from './cors-request.js';
@@ -31,7 +35,8 @@ export interface CorsExplainRequest {
 export interface CorsExplanation {
   /**
    * `Controller#method` the request reaches, `A#get | B#get` where it may reach several,
-   * `(raw route)` for a route no controller owns, or `null` for none (a 404).
+   * `(raw route)` for a route no controller owns, `paths /docs*` where a rule of the `paths`
+   * option gives the policy, or `null` for none (a 404 under the default).
    */
   route: string | null;
   /** The policy that applies (`a & b` where several do), or `null` when the module stays out. */
@@ -62,6 +67,29 @@ export class CorsService {
   ) {}
 
   /**
+   * For Nest's CSRF protection (12.1 and later), so that one policy is the single list of
+   * trusted origins:
+   *
+   * ```ts
+   * app.enableCsrfProtection({ exclude: app.get(CorsService).trustedForCsrf });
+   * ```
+   *
+   * A state-changing request is trusted only when the policy of the route it will run allows
+   * its origin with credentials (where it may reach several routes, all of them do). The
+   * module decides before Nest's security hook runs, on Express and on Fastify, so this reads
+   * that decision synchronously, as Nest requires.
+   */
+  readonly trustedForCsrf = (request: unknown): boolean => {
+    const state = (request as StatefulRequest)[CORS_STATE];
+    if (!state || state.request.preflight) return false;
+    const headers = state.verdict?.allowed ? state.verdict.headers : undefined;
+    return (
+      headers?.['access-control-allow-credentials'] === 'true' &&
+      headers['access-control-allow-origin'] === state.request.origin
+    );
+  };
+
+  /**
    * What the module would answer a request, and why, from the routes the adapter's routing
    * says it may reach (several where routes share a path, told apart by a version or a host).
    * Available from `onApplicationBootstrap()` on.
@@ -86,10 +114,13 @@ export class CorsService {
       headers['access-control-request-headers'] = requestHeaders;
     const cors = toCorsRequest(method, withoutQuery(path), headers, undefined);
     const candidates = this.installer.routesOf(cors.method, cors.path);
-    const sources = this.engine.sourcesOf(candidates);
+    const sources = this.engine.sourcesOf(candidates, cors.path);
     const where = describeCandidates(candidates);
+    const rule = candidates.every((candidate) => candidate === null)
+      ? this.installer.pathRuleOf(cors.path)
+      : undefined;
     const base = {
-      route: candidates.length > 0 ? where : null,
+      route: rule ? `paths ${rule}` : candidates.length > 0 ? where : null,
       preflight: cors.preflight,
       headers: {},
     };

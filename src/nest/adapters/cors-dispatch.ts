@@ -38,7 +38,7 @@ export class CorsDispatch {
     const candidates = routes.some((route) => route?.matchesHost)
       ? routes.filter((route) => route?.matchesHost?.(hostname()) ?? true)
       : routes;
-    const sources = this.engine.sourcesOf(candidates);
+    const sources = this.engine.sourcesOf(candidates, request.path);
     const verdict = this.engine.decide(
       request,
       sources,
@@ -92,9 +92,10 @@ export class CorsDispatch {
     if (before) holder[CORS_STATE] = before;
   }
 
-  /** The sources of responses no route produced. */
-  get defaultSources(): CorsSources {
-    return this.engine.defaultSources;
+  /** The sources of a response no controller produced, for the request `holder` began. */
+  unownedSources(holder: StatefulRequest): CorsSources {
+    const state = holder[CORS_STATE];
+    return this.engine.unownedSources(state ? state.request.path : '');
   }
 }
 

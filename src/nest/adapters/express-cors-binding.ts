@@ -85,7 +85,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       (original, self, args) => {
         args[0] = this.entering(
           args[0] as Handler,
-          () => dispatch.defaultSources,
+          (holder) => dispatch.unownedSources(holder),
           () => '(no route)',
           false,
         );
@@ -126,7 +126,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
    */
   private entering(
     handle: Handler,
-    sources: () => CorsSources,
+    sources: (holder: StatefulRequest) => CorsSources,
     where: () => string,
     passesOn: boolean,
   ): Handler {
@@ -142,7 +142,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       return dispatch.enter(
         req,
         res,
-        sources(),
+        sources(req),
         where,
         () => handle.call(this, req, res, pass),
         pass,

@@ -69,7 +69,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       if (!this.registering) {
         options.handler = this.entering(
           options.handler,
-          () => dispatch.defaultSources,
+          (holder) => dispatch.unownedSources(holder),
           () => '(raw route)',
         );
       }
@@ -138,7 +138,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       (original, self, args) => {
         args[0] = this.entering(
           args[0] as Handler,
-          () => dispatch.defaultSources,
+          (holder) => dispatch.unownedSources(holder),
           () => '(no route)',
         );
         return original.apply(self, args);
@@ -167,7 +167,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   /** Runs `handle` once the policies `sources()` gives have decided for the request. */
   private entering(
     handle: Handler,
-    sources: () => CorsSources,
+    sources: (holder: StatefulRequest) => CorsSources,
     where: () => string,
   ): Handler {
     const { dispatch } = this;
@@ -175,7 +175,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       return dispatch.enter(
         request,
         reply.raw,
-        sources(),
+        sources(request),
         where,
         () => handle.call(this, request, reply),
         (error) => reply.send(error),
