@@ -12,6 +12,7 @@ export type {
 } from './nest/cors.service.js';
 export type {
   CorsModuleOptions,
+  CorsPathRule,
   CorsPolicyRef,
   CorsProviderCacheOptions,
 } from './nest/cors-module-options.interface.js';
@@ -26,3 +27,5 @@ export type {
 export { CorsConfigurationError } from './core/config-issue.js';
 export type { CorsConfigIssue } from './core/config-issue.js';
 export type { CorsHeaders } from './core/cors-decision.js';
+export type { CorsReasonCode } from './core/cors-reason.js';
+export type { CorsDecisionEvent } from './nest/cors-decision-event.js';

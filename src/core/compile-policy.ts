@@ -40,6 +40,7 @@ const OPTION_NAMES = new Set<string>([
   'allowPrivateNetwork',
   'optionsSuccessStatus',
   'allowInsecureOrigins',
+  'reportOnly',
 ]);
 
 export type CompileResult =
@@ -175,6 +176,8 @@ export function compilePolicy(
       `${showValue(status)} is not a 2xx status; browsers fail preflights with any other; use 204 or 200`,
     );
   }
+  const reportOnly = compileReportOnly(name, subject, options.reportOnly);
+  issues.push(...reportOnly.issues);
   if (issues.some((issue) => issue.severity === 'error') || !origin) {
     return { policy: undefined, issues };
   }
@@ -206,6 +209,7 @@ export function compilePolicy(
     maxAge: maxAge === undefined ? undefined : String(maxAge),
     allowPrivateNetwork,
     optionsSuccessStatus: status,
+    reportOnly: reportOnly.policy,
     vary: varyOrigin ? 'Origin' : undefined,
     preflightVary:
       preflightVary.length > 0 ? preflightVary.join(', ') : undefined,
@@ -329,4 +333,46 @@ function compileList(
     }
   }
   return { list: names, any: false };
+}
+
+/**
+ * A policy's report-only candidate, compiled like a policy of its own; its issues name their
+ * field under `reportOnly.`. A candidate has no candidate of its own.
+ */
+function compileReportOnly(
+  name: string,
+  subject: string,
+  candidate: CorsPolicyOptions['reportOnly'],
+): { policy: CompiledCorsPolicy | undefined; issues: CorsConfigIssue[] } {
+  if (candidate === undefined) return { policy: undefined, issues: [] };
+  if (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    'reportOnly' in candidate
+  ) {
+    return {
+      policy: undefined,
+      issues: [
+        {
+          severity: 'error',
+          subject,
+          field: 'reportOnly.reportOnly',
+          message:
+            'a report-only candidate cannot have a candidate of its own; remove it',
+        },
+      ],
+    };
+  }
+  const { policy, issues } = compilePolicy(
+    `${name} (report-only)`,
+    subject,
+    candidate,
+  );
+  return {
+    policy,
+    issues: issues.map((issue) => ({
+      ...issue,
+      field: `reportOnly.${issue.field}`,
+    })),
+  };
 }

@@ -27,4 +27,6 @@ export interface CompiledCorsPolicy {
   readonly vary: string | undefined;
   /** `Vary` of preflight responses. */
   readonly preflightVary: string | undefined;
+  /** A candidate evaluated beside this policy on every request, and reported where it differs. */
+  readonly reportOnly: CompiledCorsPolicy | undefined;
 }

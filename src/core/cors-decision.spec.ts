@@ -72,6 +72,7 @@ describe('decide: actual requests', () => {
   it('allows a listed origin, echoing it byte for byte', () => {
     expect(actual(list, 'http://localhost:5173')).toEqual({
       allowed: true,
+      code: 'allowed',
       headers: {
         'access-control-allow-origin': 'http://localhost:5173',
         'access-control-allow-credentials': 'true',
@@ -84,26 +85,31 @@ describe('decide: actual requests', () => {
   it('sends only the allow-origin header for a bare list', () => {
     expect(actual(policyOf({ origin: APP }), APP)).toEqual({
       allowed: true,
+      code: 'allowed',
       headers: { 'access-control-allow-origin': APP },
       vary: 'Origin',
     });
   });
 
   it.each([
-    [EVIL, 'origin not allowed'],
-    ['https://APP.example.com', 'malformed Origin header'],
-    [`${APP}/`, 'malformed Origin header'],
-    [`${APP}\r\nx-evil: 1`, 'malformed Origin header'],
-    [undefined, 'no Origin header'],
-    ['null', 'origin not allowed'],
-  ])('denies %j (%s) with no header and Vary: Origin', (origin, reason) => {
-    expect(actual(list, origin)).toEqual({
-      allowed: false,
-      reason,
-      headers: {},
-      vary: 'Origin',
-    });
-  });
+    [EVIL, 'origin not allowed', 'origin_not_allowed'],
+    ['https://APP.example.com', 'malformed Origin header', 'malformed_origin'],
+    [`${APP}/`, 'malformed Origin header', 'malformed_origin'],
+    [`${APP}\r\nx-evil: 1`, 'malformed Origin header', 'malformed_origin'],
+    [undefined, 'no Origin header', 'no_origin'],
+    ['null', 'origin not allowed', 'origin_not_allowed'],
+  ])(
+    'denies %j (%s) with no header and Vary: Origin',
+    (origin, reason, code) => {
+      expect(actual(list, origin)).toEqual({
+        allowed: false,
+        code,
+        reason,
+        headers: {},
+        vary: 'Origin',
+      });
+    },
+  );
 
   it('denies several Origin values, even if each is allowed', () => {
     expect(actual(list, [APP, APP])).toMatchObject({
@@ -122,6 +128,7 @@ describe('decide: actual requests', () => {
       (origin) => {
         expect(actual(any, origin)).toEqual({
           allowed: true,
+          code: 'allowed',
           headers: {
             'access-control-allow-origin': '*',
             'access-control-expose-headers': '*',
@@ -138,6 +145,7 @@ describe('decide: actual requests', () => {
     it('echoes any well-formed origin', () => {
       expect(actual(echo, EVIL)).toEqual({
         allowed: true,
+        code: 'allowed',
         headers: { 'access-control-allow-origin': EVIL },
         vary: 'Origin',
       });
@@ -161,6 +169,7 @@ describe('decide: actual requests', () => {
       (origin) => {
         expect(actual(echo, origin)).toEqual({
           allowed: false,
+          code: 'malformed_origin',
           reason: 'malformed Origin header',
           headers: {},
           vary: 'Origin',
@@ -183,6 +192,7 @@ describe('decide: actual requests', () => {
     const withNull = policyOf({ origin: [APP, 'null'] });
     expect(actual(withNull, 'null')).toEqual({
       allowed: true,
+      code: 'allowed',
       headers: { 'access-control-allow-origin': 'null' },
       vary: 'Origin',
     });
@@ -258,6 +268,7 @@ describe('decide: actual requests', () => {
         expected
           ? {
               allowed: true,
+              code: 'allowed',
               headers: {
                 'access-control-allow-origin': APP,
                 'access-control-allow-credentials': 'true',
@@ -266,6 +277,7 @@ describe('decide: actual requests', () => {
             }
           : {
               allowed: false,
+              code: 'origin_not_allowed',
               reason: 'origin not allowed',
               headers: {},
               vary: 'Origin',
@@ -289,6 +301,7 @@ describe('decide: actual requests', () => {
       );
       expect(decision).toEqual({
         allowed: false,
+        code: 'origin_function_failed',
         reason: 'origin function failed: "db down"',
         headers: {},
         vary: 'Origin',
@@ -337,6 +350,7 @@ describe('decide: preflights', () => {
     expect(preflight(reflecting, 'PUT', 'Content-Type, Authorization')).toEqual(
       {
         allowed: true,
+        code: 'allowed',
         status: 204,
         headers: {
           'access-control-allow-origin': APP,
@@ -368,6 +382,7 @@ describe('decide: preflights', () => {
   it('answers a configured header list as configured', () => {
     expect(preflight(listing, 'PUT', 'x-api-key')).toEqual({
       allowed: true,
+      code: 'allowed',
       status: 204,
       headers: {
         'access-control-allow-origin': APP,
@@ -400,23 +415,50 @@ describe('decide: preflights', () => {
   });
 
   it.each([
-    ['PATCH', undefined, 'method "PATCH" not allowed'],
-    ['PUT', 'content-type,x-secret', 'header "x-secret" not allowed'],
-    ['PUT', 'X-Secret', 'header "x-secret" not allowed'],
+    ['PATCH', undefined, 'method "PATCH" not allowed', 'method_not_allowed'],
+    [
+      'PUT',
+      'content-type,x-secret',
+      'header "x-secret" not allowed',
+      'header_not_allowed',
+    ],
+    ['PUT', 'X-Secret', 'header "x-secret" not allowed', 'header_not_allowed'],
     [
       'PUT',
       'content-type\r\nx-evil: 1',
       'malformed Access-Control-Request-Headers',
+      'malformed_headers',
     ],
-    ['PUT', 'x a', 'malformed Access-Control-Request-Headers'],
-    ['PUT', ','.repeat(100), 'malformed Access-Control-Request-Headers'],
-    ['', undefined, 'malformed Access-Control-Request-Method'],
-    ['PU T', undefined, 'malformed Access-Control-Request-Method'],
+    [
+      'PUT',
+      'x a',
+      'malformed Access-Control-Request-Headers',
+      'malformed_headers',
+    ],
+    [
+      'PUT',
+      ','.repeat(100),
+      'malformed Access-Control-Request-Headers',
+      'malformed_headers',
+    ],
+    [
+      '',
+      undefined,
+      'malformed Access-Control-Request-Method',
+      'malformed_method',
+    ],
+    [
+      'PU T',
+      undefined,
+      'malformed Access-Control-Request-Method',
+      'malformed_method',
+    ],
   ])(
-    'refuses %j with headers %j: 403, no header, %j',
-    (method, headers, reason) => {
+    'refuses %j with headers %j: 403, no header, %j (%s)',
+    (method, headers, reason, code) => {
       expect(preflight(listing, method, headers)).toEqual({
         allowed: false,
+        code,
         reason,
         status: 403,
         headers: {},
@@ -443,6 +485,7 @@ describe('decide: preflights', () => {
     expect(preflight(reflecting, 'PATCH', undefined, { origin: EVIL })).toEqual(
       {
         allowed: false,
+        code: 'origin_not_allowed',
         reason: 'origin not allowed',
         status: 403,
         headers: {},
@@ -467,6 +510,7 @@ describe('decide: preflights', () => {
         preflight(reflecting, 'PUT', undefined, { privateNetwork: true }),
       ).toEqual({
         allowed: false,
+        code: 'private_network_not_allowed',
         reason: 'private network access not allowed',
         status: 403,
         headers: {},

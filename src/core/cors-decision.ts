@@ -2,6 +2,7 @@ import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsRequest } from './cors-policy-options.js';
 import { parseRequestHeaders } from './request-headers.js';
 import { isRequestOrigin } from './request-origin.js';
+import type { CorsReasonCode } from './cors-reason.js';
 import { showError } from './show-value.js';
 import { isToken } from './token.js';
 
@@ -33,6 +34,8 @@ export type CorsHeaders = Record<string, string>;
 /** What to answer. */
 export interface CorsDecision {
   allowed: boolean;
+  /** Why, for machines: `allowed`, or the reason it is not. */
+  code: CorsReasonCode;
   /** Why not, when not allowed; for the debug log and `explain()`. */
   reason?: string;
   /** For a preflight: the status to answer with. */
@@ -40,21 +43,29 @@ export interface CorsDecision {
   headers: CorsHeaders;
   /** Names to merge into `Vary`. */
   vary: string | undefined;
+  /** With the module's debug mode on: the `CORS-Denied` header of a denial. */
+  debug?: string;
 }
 
 export type OriginVerdict =
-  { allowed: true } | { allowed: false; reason: string };
+  { allowed: true } | { allowed: false; code: CorsReasonCode; reason: string };
 
 const ALLOWED: OriginVerdict = { allowed: true };
 const MALFORMED: OriginVerdict = {
   allowed: false,
+  code: 'malformed_origin',
   reason: 'malformed Origin header',
 };
 const NOT_ALLOWED: OriginVerdict = {
   allowed: false,
+  code: 'origin_not_allowed',
   reason: 'origin not allowed',
 };
-const NO_ORIGIN: OriginVerdict = { allowed: false, reason: 'no Origin header' };
+const NO_ORIGIN: OriginVerdict = {
+  allowed: false,
+  code: 'no_origin',
+  reason: 'no Origin header',
+};
 
 /**
  * Checks the `Origin` header against the policy. Synchronous unless the policy has an
@@ -91,6 +102,7 @@ async function callOriginFunction(
   } catch (error) {
     return {
       allowed: false,
+      code: 'origin_function_failed',
       reason: `origin function failed: ${showError(error)}`,
     };
   }
@@ -105,6 +117,7 @@ export function actualDecision(
   if (!verdict.allowed && policy.anyOrigin !== '*') {
     return {
       allowed: false,
+      code: verdict.code,
       reason: verdict.reason,
       headers: {},
       vary: policy.vary,
@@ -112,6 +125,7 @@ export function actualDecision(
   }
   return {
     allowed: true,
+    code: 'allowed',
     headers: allowHeaders(policy, origin as string, true),
     vary: policy.vary,
   };
@@ -125,21 +139,25 @@ export function preflightDecision(
   input: CorsInput,
 ): CorsDecision {
   const vary = policy.preflightVary;
-  const deny = (reason: string): CorsDecision => ({
+  const deny = (code: CorsReasonCode, reason: string): CorsDecision => ({
     allowed: false,
+    code,
     reason,
     status: 403,
     headers: {},
     vary,
   });
-  if (!verdict.allowed) return deny(verdict.reason);
+  if (!verdict.allowed) return deny(verdict.code, verdict.reason);
   const method = input.requestMethod;
   if (typeof method !== 'string' || !isToken(method)) {
-    return deny('malformed Access-Control-Request-Method');
+    return deny('malformed_method', 'malformed Access-Control-Request-Method');
   }
   const listed = !policy.methods || policy.methods.has(method);
   if (!listed && !(input.ownMethod && !policy.explicitMethods)) {
-    return deny(`method ${JSON.stringify(method)} not allowed`);
+    return deny(
+      'method_not_allowed',
+      `method ${JSON.stringify(method)} not allowed`,
+    );
   }
   const rawHeaders = input.requestHeaders;
   const requested =
@@ -149,16 +167,25 @@ export function preflightDecision(
         ? parseRequestHeaders(rawHeaders)
         : undefined;
   if (rawHeaders !== undefined && !requested) {
-    return deny('malformed Access-Control-Request-Headers');
+    return deny(
+      'malformed_headers',
+      'malformed Access-Control-Request-Headers',
+    );
   }
   if (requested && policy.allowedHeaders) {
     for (const name of requested.names) {
       if (!policy.allowedHeaders.has(name))
-        return deny(`header ${JSON.stringify(name)} not allowed`);
+        return deny(
+          'header_not_allowed',
+          `header ${JSON.stringify(name)} not allowed`,
+        );
     }
   }
   if (input.privateNetwork && !policy.allowPrivateNetwork) {
-    return deny('private network access not allowed');
+    return deny(
+      'private_network_not_allowed',
+      'private network access not allowed',
+    );
   }
   const headers = allowHeaders(policy, origin as string, false);
   headers['access-control-allow-methods'] = !policy.methods
@@ -174,7 +201,13 @@ export function preflightDecision(
     headers['access-control-max-age'] = policy.maxAge;
   if (input.privateNetwork)
     headers['access-control-allow-private-network'] = 'true';
-  return { allowed: true, status: policy.optionsSuccessStatus, headers, vary };
+  return {
+    allowed: true,
+    code: 'allowed',
+    status: policy.optionsSuccessStatus,
+    headers,
+    vary,
+  };
 }
 
 function allowHeaders(

@@ -80,6 +80,13 @@ export interface CorsPolicyOptions {
   /** Status of a successful preflight, 200 to 299. Default: `204`. */
   optionsSuccessStatus?: number;
   /**
+   * A candidate policy to try in production without breaking anyone, like
+   * `Content-Security-Policy-Report-Only`: it is evaluated beside this one on every request,
+   * never changes a response, and every request where the two disagree (it would deny, or
+   * would allow) is logged and sent to `onDecision` as a `report-only` event.
+   */
+  reportOnly?: Omit<CorsPolicyOptions, 'reportOnly'>;
+  /**
    * With `credentials`, allow origins served without TLS (`http:`, `ws:`, `ftp:`) from a host
    * other than loopback. Default: `false`, and such an entry is a bootstrap error, because
    * anyone who can intercept traffic to that page (a shared Wi-Fi, a hostile network) can

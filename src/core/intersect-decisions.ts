@@ -46,7 +46,13 @@ export function intersectDecisions(
   if (ages.every((age) => age !== undefined)) {
     headers['access-control-max-age'] = String(Math.min(...ages.map(Number)));
   }
-  return { allowed: true, status: first.status, headers, vary };
+  return {
+    allowed: true,
+    code: 'allowed',
+    status: first.status,
+    headers,
+    vary,
+  };
 }
 
 const split = (list: string) =>

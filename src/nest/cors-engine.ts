@@ -1,14 +1,21 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
 import {
   type CorsDecision,
   type CorsInput,
   decide,
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
+import type { CorsReasonCode } from '../core/cors-reason.js';
 import { intersectDecisions } from '../core/intersect-decisions.js';
+import { showError } from '../core/show-value.js';
+import type { CorsDecisionEvent } from './cors-decision-event.js';
+import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
+import type { CorsModuleOptions } from './cors-module-options.interface.js';
 import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { RouteCandidates } from './cors-route.js';
+import { escapeForHeader } from './escape-for-header.js';
 import type { PolicySource } from './policy-source.js';
 
 /** What the module answers a request: a decision, or `undefined` to stay out of it. */
@@ -17,16 +24,37 @@ export type CorsVerdict = CorsDecision | undefined;
 /** The policies a request gets: one per distinct candidate, `undefined` for no CORS. */
 export type CorsSources = ReadonlyArray<PolicySource | undefined>;
 
+/** How a decision is made and reported. */
+export interface CorsDecideOptions {
+  /** Names the routes, for the log and decision events. */
+  where: () => string;
+  /** A preflight for the method of the routes it reaches, which policies without `methods` allow. */
+  ownMethod?: boolean;
+  /** `false` for `explain()`: no log line, no event, no report-only comparison. */
+  observed?: boolean;
+}
+
 /** Decides, for any adapter, what CORS headers a request gets from the policies it may reach. */
 @Injectable()
 export class CorsEngine {
   private readonly logger = new Logger('CorsModule');
   private defaults: CorsSources | undefined;
+  private readonly listener: CorsModuleOptions['onDecision'];
+  private debugHeader: boolean;
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
     private readonly providers: CorsPolicyProviders,
-  ) {}
+    @Inject(CORS_MODULE_OPTIONS) options: CorsModuleOptions,
+  ) {
+    this.listener = options.onDecision;
+    this.debugHeader = options.debug === true;
+  }
+
+  /** Turns the `CORS-Denied` debug header on or off. */
+  setDebug(enabled: boolean): void {
+    this.debugHeader = enabled;
+  }
 
   /**
    * The policies of the routes a request for `path` may reach; for a route no controller owns,
@@ -53,34 +81,57 @@ export class CorsEngine {
 
   /**
    * Decides for a request that may reach a handler of any of `sources`: nothing more than
-   * all of them allow. `where` names the routes, for the debug log. `ownMethod`: a preflight
-   * for the method of routes it reaches, which policies without `methods` allow.
+   * all of them allow.
    */
   decide(
     request: CorsRequest,
     sources: CorsSources,
+    { where, ownMethod = false, observed = true }: CorsDecideOptions,
+  ): CorsVerdict | Promise<CorsVerdict> {
+    const listener = observed ? this.listener : undefined;
+    const started =
+      listener && sources.some((source) => source?.kind === 'provider')
+        ? performance.now()
+        : undefined;
+    const finish = (verdict: CorsVerdict): CorsVerdict => {
+      if (!verdict) return verdict;
+      if (!verdict.allowed && observed && request.headers.origin !== undefined)
+        this.logDenial(request, sources, where, verdict);
+      if (listener)
+        this.emit({
+          ...this.describe('decision', request, sources, where, verdict),
+          ...(started !== undefined && {
+            durationMs: performance.now() - started,
+          }),
+        });
+      return this.debugHeader && !verdict.allowed
+        ? { ...verdict, debug: debugValue(verdict, sources) }
+        : verdict;
+    };
+    const verdict = this.combine(request, sources, where, ownMethod, observed);
+    return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
+  }
+
+  private combine(
+    request: CorsRequest,
+    sources: CorsSources,
     where: () => string,
-    ownMethod = false,
+    ownMethod: boolean,
+    observed: boolean,
   ): CorsVerdict | Promise<CorsVerdict> {
     if (sources.length === 1)
-      return this.decideOne(request, sources[0], where, ownMethod);
-    if (sources.includes(undefined)) {
-      return this.denied(
-        request,
-        'a route the request may reach has no CORS',
-        where,
-      );
-    }
+      return this.decideOne(request, sources[0], where, ownMethod, observed);
+    if (sources.includes(undefined)) return withoutCors(request);
     const verdicts = sources.map((source) =>
-      this.decideOne(request, source, where, ownMethod),
+      this.decideOne(request, source, where, ownMethod, observed),
     );
-    const combine = (settled: CorsVerdict[]): CorsVerdict =>
+    const intersect = (settled: CorsVerdict[]): CorsVerdict =>
       settled.every((verdict) => verdict !== undefined)
         ? intersectDecisions(settled as CorsDecision[])
-        : denial('a route the request may reach has no CORS', request);
+        : withoutCors(request);
     return verdicts.some((verdict) => verdict instanceof Promise)
-      ? Promise.all(verdicts).then(combine)
-      : combine(verdicts as CorsVerdict[]);
+      ? Promise.all(verdicts).then(intersect)
+      : intersect(verdicts as CorsVerdict[]);
   }
 
   private decideOne(
@@ -88,26 +139,14 @@ export class CorsEngine {
     source: PolicySource | undefined,
     where: () => string,
     ownMethod: boolean,
+    observed: boolean,
   ): CorsVerdict | Promise<CorsVerdict> {
     if (!source) return undefined;
     // Without an Origin, no answer of a provider could add a CORS header: it is not asked.
     if (request.headers.origin === undefined && source.kind === 'provider') {
-      return denial('no Origin header', request);
+      return denial('no_origin', 'no Origin header', request);
     }
-    const input: CorsInput = {
-      origin: request.headers.origin,
-      preflight: request.preflight,
-      requestMethod: request.headers['access-control-request-method'],
-      requestHeaders: request.headers['access-control-request-headers'],
-      privateNetwork:
-        request.headers['access-control-request-private-network'] === 'true',
-      ownMethod,
-    };
-    const finish = (decision: CorsDecision): CorsDecision => {
-      if (!decision.allowed && input.origin !== undefined)
-        this.logDenial(request, source, where, decision);
-      return decision;
-    };
+    const input = inputOf(request, ownMethod);
     const policy =
       source.kind === 'static'
         ? source.policy
@@ -117,45 +156,162 @@ export class CorsEngine {
     ): CorsVerdict | Promise<CorsVerdict> => {
       if (resolved === false) return undefined;
       if ('failure' in resolved)
-        return finish(denial(resolved.failure, request));
+        return denial(resolved.code, resolved.failure, request);
       const decision = decide(resolved, input, () => request);
-      return decision instanceof Promise
-        ? decision.then(finish)
-        : finish(decision);
+      if (resolved.reportOnly && observed) {
+        this.compareReportOnly(
+          resolved.reportOnly,
+          decision,
+          input,
+          request,
+          where,
+        );
+      }
+      return decision;
     };
     return policy instanceof Promise
       ? policy.then(decideWith)
       : decideWith(policy);
   }
 
-  private denied(
+  /**
+   * Evaluates a policy's report-only candidate beside the enforced decision, and reports the
+   * requests where the two disagree. It never changes the response, and is not waited for.
+   */
+  private compareReportOnly(
+    candidate: CompiledCorsPolicy,
+    enforced: CorsDecision | Promise<CorsDecision>,
+    input: CorsInput,
     request: CorsRequest,
-    reason: string,
     where: () => string,
-  ): CorsDecision {
-    const decision = denial(reason, request);
-    if (request.origin !== undefined)
-      this.logDenial(request, undefined, where, decision);
-    return decision;
+  ): void {
+    Promise.all([enforced, decide(candidate, input, () => request)]).then(
+      ([actual, wouldBe]) => {
+        if (actual.allowed === wouldBe.allowed) return;
+        this.logger.log(
+          `CORS report-only: policy ${JSON.stringify(candidate.name)} would ${wouldBe.allowed ? 'allow' : 'deny'} the ${request.preflight ? 'preflight' : 'request'} on ${where()} from origin ${JSON.stringify(escapeForHeader(request.origin ?? ''))} (${wouldBe.code}${wouldBe.reason ? `: ${wouldBe.reason}` : ''}), which is ${actual.allowed ? 'allowed' : 'denied'}`,
+        );
+        if (this.listener) {
+          this.emit({
+            ...this.describe(
+              'report-only',
+              request,
+              [undefined],
+              where,
+              wouldBe,
+            ),
+            policy: candidate.name,
+            enforced: { allowed: actual.allowed, code: actual.code },
+          });
+        }
+      },
+      (error: unknown) =>
+        this.logger.error(
+          `CORS report-only policy ${JSON.stringify(candidate.name)} failed: ${showError(error)}`,
+        ),
+    );
+  }
+
+  /**
+   * What the report-only candidate of a single static policy would answer, for `explain()`;
+   * `undefined` where there is none.
+   */
+  async candidateDecision(
+    request: CorsRequest,
+    sources: CorsSources,
+    ownMethod: boolean,
+  ): Promise<CorsDecision | undefined> {
+    const [source] = sources;
+    if (sources.length !== 1 || source?.kind !== 'static') return undefined;
+    const candidate = source.policy.reportOnly;
+    return (
+      candidate && decide(candidate, inputOf(request, ownMethod), () => request)
+    );
+  }
+
+  private describe(
+    kind: CorsDecisionEvent['kind'],
+    request: CorsRequest,
+    sources: CorsSources,
+    where: () => string,
+    decision: CorsDecision,
+  ): CorsDecisionEvent {
+    return {
+      kind,
+      route: where(),
+      policy: policyNames(sources),
+      origin:
+        request.origin === undefined ? null : escapeForHeader(request.origin),
+      preflight: request.preflight,
+      allowed: decision.allowed,
+      code: decision.code,
+      reason: decision.reason ?? 'allowed',
+    };
+  }
+
+  private emit(event: CorsDecisionEvent): void {
+    try {
+      this.listener!(event);
+    } catch (error) {
+      this.logger.error(`CORS onDecision listener threw: ${showError(error)}`);
+    }
   }
 
   private logDenial(
     request: CorsRequest,
-    source: PolicySource | undefined,
+    sources: CorsSources,
     where: () => string,
     decision: CorsDecision,
   ): void {
     if (!Logger.isLevelEnabled('debug')) return;
     this.logger.debug(
-      `CORS ${request.preflight ? 'preflight' : 'request'} denied on ${where()}${source ? ` by policy ${JSON.stringify(source.name)}` : ''}: origin ${JSON.stringify(request.origin)}, ${decision.reason}`,
+      `CORS ${request.preflight ? 'preflight' : 'request'} denied on ${where()} by policy ${JSON.stringify(policyNames(sources))}: origin ${JSON.stringify(request.origin)}, ${decision.reason} (${decision.code})`,
     );
   }
 }
 
+function inputOf(request: CorsRequest, ownMethod: boolean): CorsInput {
+  const { headers } = request;
+  return {
+    origin: headers.origin,
+    preflight: request.preflight,
+    requestMethod: headers['access-control-request-method'],
+    requestHeaders: headers['access-control-request-headers'],
+    privateNetwork:
+      headers['access-control-request-private-network'] === 'true',
+    ownMethod,
+  };
+}
+
+function policyNames(sources: CorsSources): string {
+  return sources.map((source) => source?.name ?? 'no CORS').join(' & ');
+}
+
+/** `CORS-Denied`: the code and the reason, escaped so that no request input is reflected raw. */
+function debugValue(decision: CorsDecision, sources: CorsSources): string {
+  return escapeForHeader(
+    `${decision.code}: ${decision.reason} (policy ${policyNames(sources)})`,
+  );
+}
+
+/** Routes the request may reach, some with CORS and some without: no CORS headers at all. */
+function withoutCors(request: CorsRequest): CorsDecision {
+  return denial(
+    'route_without_cors',
+    'a route the request may reach has no CORS',
+    request,
+  );
+}
+
 /** A denial without a policy to answer from: no CORS headers, a 403 for a preflight. */
-function denial(reason: string, request: CorsRequest): CorsDecision {
+function denial(
+  code: CorsReasonCode,
+  reason: string,
+  request: CorsRequest,
+): CorsDecision {
   return {
     allowed: false,
+    code,
     reason,
     status: request.preflight ? 403 : undefined,
     headers: {},

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { CorsPolicyOptions } from '../core/cors-policy-options.js';
+import type { CorsDecisionEvent } from './cors-decision-event.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
 
 /**
@@ -68,4 +69,17 @@ export interface CorsModuleOptions {
    * Default: 5000.
    */
   providerTimeout?: number;
+  /**
+   * Called with every decision, synchronously and cheaply: count them, do not wait on I/O.
+   * A listener that throws is logged and does not affect the response. Without one, the
+   * module builds no event.
+   */
+  onDecision?: (event: CorsDecisionEvent) => void;
+  /**
+   * Adds a `CORS-Denied` response header to refused preflights and denied requests, naming
+   * the reason code, the reason and the policy, so DevTools shows why next to the browser's
+   * generic "CORS error". It tells anyone your policy: turn it on only to diagnose, also at
+   * run time with `CorsService.setDebug()`. Default: `false`.
+   */
+  debug?: boolean;
 }

@@ -131,15 +131,7 @@ export class CorsPolicyProviders {
     const ms = this.settings.timeout;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `getPolicy() did not settle within ${ms} ms (providerTimeout)`,
-            ),
-          ),
-        ms,
-      );
+      timer = setTimeout(() => reject(new ProviderTimeout(ms)), ms);
       timer.unref();
     });
     return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
@@ -179,6 +171,7 @@ export class CorsPolicyProviders {
       );
       compiled = result.policy ?? {
         failure: `returned an invalid policy: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        code: 'provider_failed',
       };
       if ('failure' in compiled)
         this.logger.error(`CORS provider ${name} ${compiled.failure}`);
@@ -191,7 +184,9 @@ export class CorsPolicyProviders {
     this.logger.error(
       `CORS provider ${name} failed, so the request is denied: ${showError(error)}`,
     );
-    return { failure: 'provider failed' };
+    return error instanceof ProviderTimeout
+      ? { failure: 'provider timed out', code: 'provider_timeout' }
+      : { failure: 'provider failed', code: 'provider_failed' };
   }
 }
 
@@ -204,4 +199,11 @@ function freezePolicy(answer: CorsPolicyOptions): void {
     if (Array.isArray(value)) Object.freeze(value);
   }
   Object.freeze(answer);
+}
+
+/** A provider that has not answered within `providerTimeout`. */
+class ProviderTimeout extends Error {
+  constructor(ms: number) {
+    super(`getPolicy() did not settle within ${ms} ms (providerTimeout)`);
+  }
 }

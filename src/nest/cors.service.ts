@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
+import type { CorsReasonCode } from '../core/cors-reason.js';
 import { describeCandidates } from './adapters/cors-dispatch.js';
 import {
   CORS_STATE,
@@ -46,6 +47,10 @@ export interface CorsExplanation {
   allowed: boolean;
   /** `allowed`, or why not: "origin not allowed", "method \"PUT\" not allowed"… */
   reason: string;
+  /** The same, for machines: `allowed`, `origin_not_allowed`…; `null` where no policy applies. */
+  code: CorsReasonCode | null;
+  /** Where the policy has a `reportOnly` candidate: what the candidate would answer. */
+  reportOnly?: { allowed: boolean; code: CorsReasonCode; reason: string };
   /** For a preflight the module answers: its status. */
   status?: number;
   /** The CORS headers the response would carry. */
@@ -65,6 +70,14 @@ export class CorsService {
     private readonly engine: CorsEngine,
     private readonly installer: CorsInstaller,
   ) {}
+
+  /**
+   * Turns on or off the `CORS-Denied` debug header on refused preflights and denied requests
+   * (see the module's `debug` option), without a restart.
+   */
+  setDebug(enabled: boolean): void {
+    this.engine.setDebug(enabled);
+  }
 
   /**
    * For Nest's CSRF protection (12.1 and later), so that one policy is the single list of
@@ -127,17 +140,21 @@ export class CorsService {
     const policy = sources.some((source) => !source)
       ? null
       : sources.map((source) => source!.name).join(' & ');
-    const decision = await this.engine.decide(
-      cors,
-      sources,
-      () => where,
-      cors.preflight && candidates.length > 0,
-    );
+    const ownMethod = cors.preflight && candidates.length > 0;
+    const [decision, candidate] = await Promise.all([
+      this.engine.decide(cors, sources, {
+        where: () => where,
+        ownMethod,
+        observed: false,
+      }),
+      this.engine.candidateDecision(cors, sources, ownMethod),
+    ]);
     if (!decision) {
       return {
         ...base,
         policy: null,
         allowed: false,
+        code: null,
         reason:
           policy === null
             ? 'no CORS policy applies to this route'
@@ -149,9 +166,17 @@ export class CorsService {
       policy,
       allowed: decision.allowed,
       reason: decision.allowed ? 'allowed' : decision.reason!,
+      code: decision.code,
       status: decision.status,
       headers: decision.headers,
       vary: decision.vary,
+      ...(candidate && {
+        reportOnly: {
+          allowed: candidate.allowed,
+          code: candidate.code,
+          reason: candidate.reason ?? 'allowed',
+        },
+      }),
     };
   }
 }

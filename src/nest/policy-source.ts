@@ -16,6 +16,7 @@ export type PolicySource =
 /** A provider that threw, rejected or returned an invalid policy: the request is denied. */
 export interface PolicyFailure {
   failure: string;
+  code: 'provider_failed' | 'provider_timeout';
 }
 
 /** A policy for one request: compiled, `false` for no CORS, or a failure. */

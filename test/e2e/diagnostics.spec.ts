@@ -52,10 +52,10 @@ describe.each(ADAPTERS)('11. diagnostics (%s)', (adapter) => {
       .get('/orders')
       .set('Origin', 'https://a.example.com\tx');
     expect(logger.lines).toEqual([
-      'debug CORS request denied on OrdersController#list by policy "partners": origin "https://evil.example.net", origin not allowed',
-      'debug CORS preflight denied on (no route) by policy "default": origin "https://partner.example.org", origin not allowed',
-      'debug CORS preflight denied on OrdersController#list by policy "partners": origin "https://partner.example.org", header "x-other" not allowed',
-      'debug CORS request denied on OrdersController#list by policy "partners": origin "https://a.example.com\\tx", malformed Origin header',
+      'debug CORS request denied on OrdersController#list by policy "partners": origin "https://evil.example.net", origin not allowed (origin_not_allowed)',
+      'debug CORS preflight denied on (no route) by policy "default": origin "https://partner.example.org", origin not allowed (origin_not_allowed)',
+      'debug CORS preflight denied on OrdersController#list by policy "partners": origin "https://partner.example.org", header "x-other" not allowed (header_not_allowed)',
+      'debug CORS request denied on OrdersController#list by policy "partners": origin "https://a.example.com\\tx", malformed Origin header (malformed_origin)',
     ]);
     await app.close();
   });

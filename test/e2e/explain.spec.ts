@@ -29,6 +29,7 @@ describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
       preflight: false,
       allowed: true,
       reason: 'allowed',
+      code: 'allowed',
       status: undefined,
       headers: { 'access-control-allow-origin': PARTNER_ORIGIN },
       vary: 'Origin',
@@ -49,6 +50,7 @@ describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
       preflight: true,
       allowed: false,
       reason: 'origin not allowed',
+      code: 'origin_not_allowed',
       status: 403,
       headers: {},
     });
@@ -80,6 +82,7 @@ describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
       policy: null,
       allowed: false,
       reason: 'no CORS policy applies to this route',
+      code: null,
     });
     expect(
       await cors.explain({

@@ -12,6 +12,7 @@ const OWNED_HEADERS = [
  * Puts a decision on a response about to be written. The module owns the CORS response
  * headers: it sets those the decision has (replacing any set elsewhere, so there is exactly
  * one of each) and removes the others. `Vary` is merged with whatever the app set.
+ * In debug mode, a denial also gets `CORS-Denied`.
  */
 export function applyCorsHeaders(
   response: OutgoingMessage,
@@ -25,4 +26,18 @@ export function applyCorsHeaders(
   }
   if (decision.vary)
     vary(response as Parameters<typeof vary>[0], decision.vary);
+  if (decision.debug) response.setHeader(DEBUG_HEADER, decision.debug);
+}
+
+/** The header the debug mode adds to denials. */
+export const DEBUG_HEADER = 'cors-denied';
+
+/** The headers of a preflight answer: the decision's, its `Vary`, and the debug header. */
+export function preflightHeaders(
+  decision: CorsDecision,
+): Record<string, string> {
+  const headers = { ...decision.headers };
+  if (decision.vary) headers.vary = decision.vary;
+  if (decision.debug) headers[DEBUG_HEADER] = decision.debug;
+  return headers;
 }

@@ -39,12 +39,10 @@ export class CorsDispatch {
       ? routes.filter((route) => route?.matchesHost?.(hostname()) ?? true)
       : routes;
     const sources = this.engine.sourcesOf(candidates, request.path);
-    const verdict = this.engine.decide(
-      request,
-      sources,
-      () => describeCandidates(candidates),
-      request.preflight && candidates.length > 0,
-    );
+    const verdict = this.engine.decide(request, sources, {
+      where: () => describeCandidates(candidates),
+      ownMethod: request.preflight && candidates.length > 0,
+    });
     const proceed = (settled: CorsVerdict) => {
       if (request.preflight && settled) return answer(settled);
       trackResponse(holder, response, { request, sources, verdict: settled });
@@ -81,7 +79,7 @@ export class CorsDispatch {
       trackResponse(holder, response, { request, sources, verdict });
       return run();
     };
-    const verdict = this.engine.decide(request, sources, where);
+    const verdict = this.engine.decide(request, sources, { where });
     return verdict instanceof Promise
       ? verdict.then(proceed).catch(fail)
       : proceed(verdict);

@@ -2,6 +2,7 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
 import type { CorsDecision } from '../../core/cors-decision.js';
+import { preflightHeaders } from './apply-cors-headers.js';
 import type { CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
@@ -153,9 +154,8 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
 function answerPreflight(res: ServerResponse, decision: CorsDecision): void {
   res.statusCode = decision.status!;
-  for (const name in decision.headers)
-    res.setHeader(name, decision.headers[name]!);
-  if (decision.vary) res.setHeader('Vary', decision.vary);
+  const headers = preflightHeaders(decision);
+  for (const name in headers) res.setHeader(name, headers[name]!);
   if (decision.status !== 204) res.setHeader('Content-Length', '0');
   res.end();
 }

@@ -1,6 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
+import { preflightHeaders } from './apply-cors-headers.js';
 import type { CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
@@ -191,8 +192,5 @@ function pathOf(url: string): string {
 }
 
 function answerPreflight(reply: FastifyReply, decision: CorsDecision): void {
-  const headers = decision.vary
-    ? { ...decision.headers, vary: decision.vary }
-    : decision.headers;
-  reply.code(decision.status!).headers(headers).send();
+  reply.code(decision.status!).headers(preflightHeaders(decision)).send();
 }
