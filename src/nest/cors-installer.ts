@@ -83,7 +83,9 @@ export class CorsInstaller implements OnApplicationBootstrap {
         return typeof method === 'function' && isRouteHandler(method);
       }),
     );
-    this.binding?.capture((handle) => this.routes.routeOfHandle(handle));
+    this.binding?.capture((handle, path) =>
+      this.routes.routeOfHandle(handle, path),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -126,15 +128,26 @@ export class CorsInstaller implements OnApplicationBootstrap {
     const { lookup } = this;
     if (!lookup) return;
     this.registry.paths.forEach(({ pattern }, i) => {
-      const path = pattern.text.replace(/\*$/, '');
-      const owned = ROUTE_METHODS_TO_CHECK.flatMap((method) =>
-        lookup(method, path),
-      ).filter((route) => route !== null);
-      if (owned.length === 0) return;
+      const bare = pattern.text.replace(/\*$/, '');
+      const reached = ROUTE_METHODS_TO_CHECK.flatMap((method) =>
+        lookup(method, bare),
+      );
+      const covered = this.routes
+        .registered()
+        .filter(({ path }) => pattern.matches(path))
+        .map(({ route }) => route);
+      const ids = [
+        ...new Set(
+          [...reached, ...covered].flatMap((route) =>
+            route ? [route.id] : [],
+          ),
+        ),
+      ];
+      if (ids.length === 0) return;
       this.registry.warn(
         `paths[${i}]`,
         'path',
-        `${JSON.stringify(pattern.text)} also covers ${[...new Set(owned.map((route) => route.id))].join(', ')}, which keep${owned.length === 1 ? 's' : ''} the policy of its controller; paths rules apply only to responses no controller produces`,
+        `${JSON.stringify(pattern.text)} also covers ${ids.join(', ')}, which keep${ids.length === 1 ? 's' : ''} the policy of ${ids.length === 1 ? 'its' : 'their'} controller; paths rules apply only to responses no controller produces`,
       );
     });
   }

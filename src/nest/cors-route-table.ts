@@ -11,14 +11,29 @@ import { routeOwnerOf } from './route-owners.js';
 @Injectable()
 export class CorsRouteTable {
   private readonly byController = new Map<Type, Map<string, CorsRoute>>();
+  private readonly paths: Array<{ path: string; route: CorsRoute }> = [];
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
     private readonly reflector: Reflector,
   ) {}
 
-  /** The route of a handler Nest hands to the adapter; `undefined` for one no controller owns. */
-  routeOfHandle(handle: Function): CorsRoute | undefined {
+  /**
+   * The route of a handler Nest hands to the adapter for `path`; `undefined` for one no
+   * controller owns.
+   */
+  routeOfHandle(handle: Function, path: unknown): CorsRoute | undefined {
+    const route = this.routeOf(handle);
+    if (route && typeof path === 'string') this.paths.push({ path, route });
+    return route;
+  }
+
+  /** The paths Nest registered controller routes at, with each one's route. */
+  registered(): ReadonlyArray<{ path: string; route: CorsRoute }> {
+    return this.paths;
+  }
+
+  private routeOf(handle: Function): CorsRoute | undefined {
     const owner = routeOwnerOf(handle);
     if (!owner) return undefined;
     const { controller, methodName } = owner;

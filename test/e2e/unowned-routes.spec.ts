@@ -19,7 +19,6 @@ import {
   CorsService,
 } from '../../src/index.js';
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { provideApolloExpress5 } from '../support/apollo-express5.js';
 import { createAppWithImports } from '../support/app-with-imports.js';
 import { allows, expectAnswer } from '../support/build-app.js';
 import { corsHeaders, preflight } from '../support/cors-requests.js';
@@ -28,15 +27,12 @@ import { letJestLoadFastifyStatic } from '../support/fastify-static-in-jest.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 /*
- * Issue 9, part 2: routes that no controller owns. GraphQL, Swagger, static files, raw
- * `app.use()` handlers and health checks are mounted by their packages (or by the user)
- * straight on Express or Fastify; the `paths` option gives them policies. Every package here
- * is the real one, on both adapters, with two test-environment exceptions, each in its
- * helper: `@as-integrations/express5` (which `@nestjs/apollo` needs on Express) is not
- * installed, so a copy of its middleware stands in until it is; and under Jest on Node < 24.9
+ * Routes that no controller owns. GraphQL, Swagger, static files, raw `app.use()` handlers
+ * and health checks are mounted by their packages (or by the user) straight on Express or
+ * Fastify; the `paths` option gives them policies. Every package here is the real one, on
+ * both adapters. One test-environment exception, in its helper: under Jest on Node < 24.9,
  * `@fastify/static` gets a CommonJS build of its `content-disposition`.
  */
-provideApolloExpress5();
 letJestLoadFastifyStatic();
 
 const SPA = 'https://spa.example.com';
@@ -159,6 +155,7 @@ describe.each(ADAPTERS)(
         preflight: false,
         allowed: true,
         reason: 'allowed',
+        code: 'allowed',
         headers: allows(SPA, true),
         vary: 'Origin',
       });
@@ -318,6 +315,7 @@ describe.each(ADAPTERS)(
         preflight: false,
         allowed: false,
         reason: 'no CORS policy applies to this route',
+        code: null,
         headers: {},
       });
       expect(await explain(tools, '/docs-admin', APP)).toMatchObject({

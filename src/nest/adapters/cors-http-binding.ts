@@ -12,7 +12,9 @@ export interface CorsHttpBinding {
    * Before Nest registers its routes: wraps each handler Nest hands the adapter, and Nest's
    * not-found handler, so that they decide from their own policy before they run.
    */
-  capture(routeOf: (handle: Function) => CorsRoute | undefined): void;
+  capture(
+    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+  ): void;
   /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
   seal(): RouteLookup;
 }

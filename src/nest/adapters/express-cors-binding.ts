@@ -65,7 +65,9 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     });
   }
 
-  capture(routeOf: (handle: Function) => CorsRoute | undefined): void {
+  capture(
+    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+  ): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
       Object.assign(original.apply(self, args) as Function, {
@@ -74,7 +76,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     );
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
-      const route = typeof handle === 'function' && routeOf(handle);
+      const route = typeof handle === 'function' && routeOf(handle, args[0]);
       if (route) {
         args[args.length - 1] = this.tag(handle as Handler, route);
       }

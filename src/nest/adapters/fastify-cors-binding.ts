@@ -119,11 +119,13 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     );
   }
 
-  capture(routeOf: (handle: Function) => CorsRoute | undefined): void {
+  capture(
+    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+  ): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
-      const route = typeof handle === 'function' && routeOf(handle);
+      const route = typeof handle === 'function' && routeOf(handle, args[0]);
       if (!route) return original.apply(self, args);
       args[args.length - 1] = this.tag(handle as Handler, route);
       this.registering = route;
