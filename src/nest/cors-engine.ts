@@ -47,23 +47,26 @@ export class CorsEngine {
 
   /**
    * Decides for a request that may reach a handler of any of `sources`: nothing more than
-   * all of them allow. `where` names the routes, for the debug log.
+   * all of them allow. `where` names the routes and `kind` the request, for the debug log.
    */
   decide(
     request: CorsRequest,
     sources: CorsSources,
     where: () => string,
+    kind = request.preflight ? 'preflight' : 'request',
   ): CorsVerdict | Promise<CorsVerdict> {
-    if (sources.length === 1) return this.decideOne(request, sources[0], where);
+    if (sources.length === 1)
+      return this.decideOne(request, sources[0], where, kind);
     if (sources.includes(undefined)) {
       return this.denied(
         request,
         'a route the request may reach has no CORS',
         where,
+        kind,
       );
     }
     const verdicts = sources.map((source) =>
-      this.decideOne(request, source, where),
+      this.decideOne(request, source, where, kind),
     );
     const combine = (settled: CorsVerdict[]): CorsVerdict =>
       settled.every((verdict) => verdict !== undefined)
@@ -78,6 +81,7 @@ export class CorsEngine {
     request: CorsRequest,
     source: PolicySource | undefined,
     where: () => string,
+    kind: string,
   ): CorsVerdict | Promise<CorsVerdict> {
     if (!source) return undefined;
     // Without an Origin, no answer of a provider could add a CORS header: it is not asked.
@@ -94,7 +98,7 @@ export class CorsEngine {
     };
     const finish = (decision: CorsDecision): CorsDecision => {
       if (!decision.allowed && input.origin !== undefined)
-        this.logDenial(request, source, where, decision);
+        this.logDenial(request, source, where, decision, kind);
       return decision;
     };
     const policy =
@@ -121,10 +125,11 @@ export class CorsEngine {
     request: CorsRequest,
     reason: string,
     where: () => string,
+    kind: string,
   ): CorsDecision {
     const decision = denial(reason, request);
     if (request.origin !== undefined)
-      this.logDenial(request, undefined, where, decision);
+      this.logDenial(request, undefined, where, decision, kind);
     return decision;
   }
 
@@ -133,10 +138,11 @@ export class CorsEngine {
     source: PolicySource | undefined,
     where: () => string,
     decision: CorsDecision,
+    kind: string,
   ): void {
     if (!Logger.isLevelEnabled('debug')) return;
     this.logger.debug(
-      `CORS ${request.preflight ? 'preflight' : 'request'} denied on ${where()}${source ? ` by policy ${JSON.stringify(source.name)}` : ''}: origin ${JSON.stringify(request.origin)}, ${decision.reason}`,
+      `CORS ${kind} denied on ${where()}${source ? ` by policy ${JSON.stringify(source.name)}` : ''}: origin ${JSON.stringify(request.origin)}, ${decision.reason}`,
     );
   }
 }
