@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { launch, selectedEngines } from './engines.js';
 import {
+  echoOverWebSocket,
   fetchFromSandbox,
   fetchIn,
   from,
@@ -409,6 +410,24 @@ for (const engineName of selectedEngines()) {
         fetchIn(page, `${api}/hello-world`),
       );
       assert.equal(result.outcome, 'blocked');
+    });
+
+    // A WebSocket handshake is outside CORS: only the gateway's policy stands between a
+    // page of any site and a socket opened with the user's cookies.
+    it("a WebSocket gateway follows its policy: the page's origin connects and exchanges a message, other origins are refused", async () => {
+      const url = `${demo.apiUrl.replace('http', 'ws')}/ws`;
+      const talk = (page) => echoOverWebSocket(page, url);
+      assert.deepEqual(await on(origins.page, talk), {
+        outcome: 'connected',
+        echo: 'hello',
+      });
+      for (const origin of [origins.partner, origins.otherPort]) {
+        assert.deepEqual(
+          await on(origin, talk),
+          { outcome: 'refused' },
+          origin,
+        );
+      }
     });
 
     it("a sandboxed iframe's null origin is blocked, except by origin '*'", async () => {

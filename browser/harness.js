@@ -137,6 +137,29 @@ export function fetchFromSandbox(page, url) {
   );
 }
 
+/**
+ * Opens a WebSocket to `url` from the page and sends `{ event: 'echo', data: 'hello' }`.
+ * Resolves to `{ outcome: 'connected', echo }` with the data that came back, or to
+ * `{ outcome: 'refused' }` when the socket closes before it opens: all a browser tells a page
+ * about a refused handshake.
+ */
+export function echoOverWebSocket(page, url) {
+  return page.evaluate(
+    (url) =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(url);
+        socket.onopen = () =>
+          socket.send(JSON.stringify({ event: 'echo', data: 'hello' }));
+        socket.onmessage = (event) => {
+          resolve({ outcome: 'connected', echo: JSON.parse(event.data).data });
+          socket.close();
+        };
+        socket.onclose = () => resolve({ outcome: 'refused' });
+      }),
+    url,
+  );
+}
+
 /** Waits until `condition(arg)`, evaluated in the page, is truthy; fails after `timeout` ms. */
 export async function waitFor(page, condition, arg, timeout = 15_000) {
   const deadline = Date.now() + timeout;

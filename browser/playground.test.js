@@ -61,6 +61,13 @@ const readRows = (page) =>
     ),
   );
 
+/** `{ outcome, text }` of the WebSocket gateway's status line. */
+const readGateway = (page) =>
+  page.evaluate(() => ({
+    outcome: document.querySelector('#gateway').dataset.outcome,
+    text: document.querySelector('#gateway-detail').textContent,
+  }));
+
 /** The badge colours of demo/public/index.html: what a painted row shows. */
 const BADGES = {
   readable: [0xdc, 0xf5, 0xe3],
@@ -164,6 +171,10 @@ for (const engineName of selectedEngines()) {
           /header "x-debug" not allowed/,
         );
         assert.match(rows['disabled-route'].text, /blocked by CORS/);
+        assert.deepEqual(await readGateway(page), {
+          outcome: 'connected',
+          text: 'echo: "hello"',
+        });
 
         // The explain form.
         await page.evaluate(() => {
@@ -212,6 +223,7 @@ for (const engineName of selectedEngines()) {
         assert.equal(rows['handler-delete'].outcome, 'blocked');
         assert.equal(rows['simple-get'].outcome, 'blocked');
         assert.equal(rows['inline-public'].outcome, 'readable');
+        assert.equal((await readGateway(page)).outcome, 'refused');
       });
       await playground(`http://app.localhost:${port}`, async (page) => {
         const rows = await readRows(page);

@@ -6,6 +6,9 @@ export type {
 } from './nest/cors-module.definition.js';
 export { CorsPolicy } from './nest/cors-policy.decorator.js';
 export { CorsService } from './nest/cors.service.js';
+export { CorsIoAdapter } from './nest/gateways/cors-io-adapter.js';
+export { CorsWsAdapter } from './nest/gateways/cors-ws-adapter.js';
+export type { WebSocketAdapterClass } from './nest/gateways/websocket-adapter-class.js';
 export type {
   CorsExplainRequest,
   CorsExplanation,

@@ -215,12 +215,44 @@ async function runCase(test) {
   );
 }
 
+/**
+ * Opens the API's WebSocket gateway and sends `echo`: resolves to `connected` with what came
+ * back, or to `refused` when the connection closes before it opens. A browser tells a page
+ * nothing more about a refused handshake.
+ */
+function talkToGateway(url) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url);
+    socket.onopen = () =>
+      socket.send(JSON.stringify({ event: 'echo', data: 'hello' }));
+    socket.onmessage = (event) => {
+      resolve({ outcome: 'connected', echo: JSON.parse(event.data).data });
+      socket.close();
+    };
+    socket.onclose = (event) =>
+      resolve({ outcome: 'refused', code: event.code });
+  });
+}
+
+async function runGateway() {
+  const url = `${API.replace(/^http/, 'ws')}/ws`;
+  $('#gateway-url').textContent = url;
+  const result = await talkToGateway(url);
+  $('#gateway').dataset.outcome = result.outcome;
+  $('#gateway-outcome').textContent = result.outcome;
+  $('#gateway-detail').textContent =
+    result.outcome === 'connected'
+      ? `echo: ${JSON.stringify(result.echo)}`
+      : `closed with code ${result.code}: the handshake was refused`;
+}
+
 async function runAll() {
   document.body.dataset.ready = 'false';
   const rows = [];
   // One at a time, so that the credentialed case sees the cookie of the previous run.
   for (const test of CASES) rows.push(await runCase(test));
   $('#cases').replaceChildren(...rows);
+  await runGateway();
   const preflights = await fetch(`${API}/api/demo/preflights`)
     .then((r) => r.json())
     .catch(() => ({ total: '?' }));

@@ -29,6 +29,7 @@ import {
   type CorsPolicyProvider,
   CorsService,
 } from 'nestjs-cors-policy';
+import { EchoGateway } from './echo.gateway.js';
 
 /** Where the playground page is served: the API's policies are derived from it. */
 export interface DemoConfig {
@@ -263,6 +264,7 @@ export class AppModule {
         { provide: DEMO_CONFIG, useValue: config },
         TenantCorsPolicy,
         PreflightCounter,
+        EchoGateway,
       ],
     };
   }

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { CorsWsAdapter } from 'nestjs-cors-policy';
 import { AppModule, PreflightCounter } from './app.module.js';
 import { createWebServer } from './web-server.js';
 
@@ -59,6 +61,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       { logger: options.logger, forceCloseConnections: true },
     );
     app.setGlobalPrefix('api');
+    // The gateway's handshake follows its CORS policy, as the routes do.
+    app.useWebSocketAdapter(new (CorsWsAdapter(WsAdapter))(app));
     // Counted before the CORS module answers: preflights never reach Nest's middleware.
     const preflights = app.get(PreflightCounter);
     app.getHttpServer().prependListener('request', (req) => {

@@ -32,6 +32,8 @@ export interface CorsDecideOptions {
   ownMethod?: boolean;
   /** `false` for `explain()`: no log line, no event, no report-only comparison. */
   observed?: boolean;
+  /** What the log calls the request: `preflight` or `request` by default. */
+  kind?: string;
 }
 
 /** Decides, for any adapter, what CORS headers a request gets from the policies it may reach. */
@@ -86,7 +88,7 @@ export class CorsEngine {
   decide(
     request: CorsRequest,
     sources: CorsSources,
-    { where, ownMethod = false, observed = true }: CorsDecideOptions,
+    { where, ownMethod = false, observed = true, kind }: CorsDecideOptions,
   ): CorsVerdict | Promise<CorsVerdict> {
     const listener = observed ? this.listener : undefined;
     const started =
@@ -96,7 +98,13 @@ export class CorsEngine {
     const finish = (verdict: CorsVerdict): CorsVerdict => {
       if (!verdict) return verdict;
       if (!verdict.allowed && observed && request.headers.origin !== undefined)
-        this.logDenial(request, sources, where, verdict);
+        this.logDenial(
+          kind ?? (request.preflight ? 'preflight' : 'request'),
+          request,
+          sources,
+          where,
+          verdict,
+        );
       if (listener)
         this.emit({
           ...this.describe('decision', request, sources, where, verdict),
@@ -258,6 +266,7 @@ export class CorsEngine {
   }
 
   private logDenial(
+    kind: string,
     request: CorsRequest,
     sources: CorsSources,
     where: () => string,
@@ -265,7 +274,7 @@ export class CorsEngine {
   ): void {
     if (!Logger.isLevelEnabled('debug')) return;
     this.logger.debug(
-      `CORS ${request.preflight ? 'preflight' : 'request'} denied on ${where()} by policy ${JSON.stringify(policyNames(sources))}: origin ${JSON.stringify(request.origin)}, ${decision.reason} (${decision.code})`,
+      `CORS ${kind} denied on ${where()} by policy ${JSON.stringify(policyNames(sources))}: origin ${JSON.stringify(request.origin)}, ${decision.reason} (${decision.code})`,
     );
   }
 }

@@ -174,7 +174,8 @@ export class CorsPolicyRegistry {
     return policy && { kind: 'static', name, policy };
   }
 
-  private report(subject: string, field: string, message: string): void {
+  /** Records a configuration error, reported at bootstrap with the others. */
+  report(subject: string, field: string, message: string): void {
     this.found.push({ severity: 'error', subject, field, message });
   }
 

@@ -10,6 +10,7 @@ import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { CorsService } from './cors.service.js';
+import { CorsGatewayPolicies } from './gateways/cors-gateway-policies.js';
 
 /**
  * Per-route CORS. `CorsModule.forRoot({ default, policies })` or `forRootAsync(...)` is all the
@@ -26,6 +27,7 @@ import { CorsService } from './cors.service.js';
     CorsEngine,
     CorsInstaller,
     CorsService,
+    CorsGatewayPolicies,
   ],
   exports: [CorsService, CORS_MODULE_OPTIONS],
 })
