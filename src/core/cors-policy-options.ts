@@ -39,7 +39,7 @@ export type CorsOriginEntry = string | RegExp;
  * - a function, sync or async.
  */
 export type CorsOrigin =
-  '*' | true | CorsOriginEntry | CorsOriginEntry[] | CorsOriginFunction;
+  true | CorsOriginEntry | CorsOriginEntry[] | CorsOriginFunction;
 
 /** A CORS policy. Validated and compiled once, at bootstrap or when a provider first returns it. */
 export interface CorsPolicyOptions {

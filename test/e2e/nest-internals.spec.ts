@@ -35,6 +35,7 @@ class VersionedController {
 }
 
 type Recorder = { calls: Array<{ name: string; args: unknown[] }> };
+type Handler = (this: unknown, ...args: unknown[]) => unknown;
 
 /** An adapter that records what Nest hands it, through the methods the module patches. */
 function recording(
@@ -45,8 +46,8 @@ function recording(
   ) as (ExpressAdapter | FastifyAdapter) & Recorder;
   adapter.calls = [];
   for (const method of ['get', 'applyVersionFilter', 'setNotFoundHandler']) {
-    const original = (adapter as unknown as Record<string, Function>)[method]!;
-    (adapter as unknown as Record<string, Function>)[method] = function (
+    const original = (adapter as unknown as Record<string, Handler>)[method]!;
+    (adapter as unknown as Record<string, Handler>)[method] = function (
       this: unknown,
       ...args: unknown[]
     ) {
@@ -78,7 +79,7 @@ describe.each(ADAPTERS)('what the module relies on in Nest (%s)', (name) => {
     const app = await init(adapter, [VersionedController]);
     const handle = adapter.calls
       .find((call) => call.name === 'get')!
-      .args.at(-1) as Function;
+      .args.at(-1) as Handler;
     expect(Reflect.getMetadata(MARK, handle)).toBe('kept');
     await app.close();
   });
@@ -115,8 +116,10 @@ describe('what the module relies on in Nest', () => {
       .filter((call) => call.name === 'get')
       .map(
         (call) =>
-          Reflect.getMetadata(ROUTE_OWNER, call.args.at(-1) as Function)
-            ?.controller,
+          (
+            Reflect.getMetadata(ROUTE_OWNER, call.args.at(-1) as Handler) as
+              { controller: unknown } | undefined
+          )?.controller,
       );
     expect(owners).toEqual([One, Two]);
     await app.close();

@@ -160,7 +160,9 @@ async function check(spec: AppSpec, requests: RequestSpec[]): Promise<void> {
     if (bare) throw error;
     return;
   }
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (
+    app.getHttpServer() as http.Server
+  ).address() as AddressInfo;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     for (const request of requests) {
