@@ -2,12 +2,16 @@
 /**
  * Compatibility check of the packed library, as users install it.
  *
- * Packs the library, installs the tarball from a temporary folder into four small apps
- * (npm registry for everything else) and talks to each over real HTTP:
+ * Packs the library, installs the tarball from a temporary folder into five small apps
+ * (npm registry for everything else, at the versions pinned in compat/versions.mjs) and
+ * talks to each over real HTTP:
  *   a. CommonJS, Nest 11 + Express (require() of the ESM library, Node >= 20.19)
  *   b. ESM, Nest 12 + Express
  *   c. ESM, Nest 12 + Fastify
  *   d. the README quick start (compat/quick-start/src, TypeScript, Nest 12 + Express)
+ *   e. a Nest 11 starter app: CommonJS, the starter's tsconfig (module nodenext), the
+ *      quick start's module, on the oldest TypeScript the README supports for it; and
+ *      TypeScript 5.7 refusing it (TS1479) unless compiled as the README says
  *
  * Usage: node compat/check.mjs [--keep]   (--keep leaves the temporary folder in place)
  * Prints one line per app per check, then `compat: N passed, M failed`; exits 1 on any failure.
@@ -18,6 +22,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  NEST_11,
+  NEST_12,
+  PEERS,
+  TYPES_NODE,
+  TYPESCRIPT,
+  TYPESCRIPT_COMMONJS_MINIMUM,
+  TYPESCRIPT_NEST_11_STARTER,
+} from './versions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const keep = process.argv.includes('--keep');
@@ -77,7 +90,7 @@ function freePort() {
     const server = net.createServer();
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
@@ -430,19 +443,93 @@ main().catch((error) => {
 `;
 }
 
-const nest = (major, platform) => ({
-  '@nestjs/common': `^${major}`,
-  '@nestjs/core': `^${major}`,
-  [`@nestjs/platform-${platform}`]: `^${major}`,
-  'reflect-metadata': '^0.2',
-  rxjs: '^7',
+/** The pinned Nest packages of `versions` an app on `platform` needs, and the peers. */
+const nest = (versions, platform) => ({
+  '@nestjs/common': versions['@nestjs/common'],
+  '@nestjs/core': versions['@nestjs/core'],
+  [`@nestjs/platform-${platform}`]: versions[`@nestjs/platform-${platform}`],
+  ...PEERS,
 });
+
+/** The tsconfig.json of the Nest 11 starter (`nest new`): CommonJS output, module nodenext. */
+const NEST_11_STARTER_TSCONFIG = {
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    resolvePackageJsonExports: true,
+    esModuleInterop: true,
+    isolatedModules: true,
+    declaration: true,
+    removeComments: true,
+    emitDecoratorMetadata: true,
+    experimentalDecorators: true,
+    allowSyntheticDefaultImports: true,
+    target: 'ES2023',
+    sourceMap: true,
+    outDir: './dist',
+    baseUrl: './',
+    incremental: true,
+    skipLibCheck: true,
+    strictNullChecks: true,
+    forceConsistentCasingInFileNames: true,
+    noImplicitAny: false,
+    strictBindCallApply: false,
+    noFallthroughCasesInSwitch: false,
+  },
+};
+
+/** The starter's main.ts, CommonJS (no top-level await), with the quick start's prefix. */
+const NEST_11_STARTER_MAIN = `import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap() {
+  const app = await NestFactory.create(AppModule);
+  app.setGlobalPrefix('api');
+  await app.listen(process.env.PORT ?? 3000);
+}
+void bootstrap();
+`;
+
+/** TypeScript 5.7, installed next to the app's own compiler under this name. */
+const TS_57 = 'typescript-5.7';
+
+/** Runs `node_modules/<compiler>/bin/tsc` with `args` in `dir`: its exit code and output. */
+const tsc = (dir, compiler, args) =>
+  run(
+    process.execPath,
+    [path.join(dir, 'node_modules', compiler, 'bin/tsc'), ...args],
+    dir,
+  );
+
+/** Checks of app e that compile it with TypeScript 5.7, the Nest 11 starter's. */
+const TS_57_CHECKS = [
+  [
+    `TypeScript ${TYPESCRIPT_NEST_11_STARTER} refuses the starter's import with TS1479, as the README says`,
+    async (dir) => {
+      const { code, output } = await tsc(dir, TS_57, ['--noEmit']);
+      const errors = output.split('\n').filter((line) => /error TS/.test(line));
+      const expected = errors.length === 1 && /TS1479/.test(errors[0] ?? '');
+      if (code === 0 || !expected || !/nestjs-cors-policy/.test(output))
+        throw new Error(`exit code ${code}:\n${output}`);
+    },
+  ],
+  [
+    `TypeScript ${TYPESCRIPT_NEST_11_STARTER} compiles it with module commonjs and moduleResolution node10, the README's workaround`,
+    async (dir) => {
+      const { code, output } = await tsc(dir, TS_57, [
+        '-p',
+        'tsconfig.node10.json',
+      ]);
+      if (code !== 0) throw new Error(`exit code ${code}:\n${output}`);
+    },
+  ],
+];
 
 const APPS = [
   {
     name: 'a-cjs-nest11-express',
     type: 'commonjs',
-    dependencies: nest(11, 'express'),
+    dependencies: nest(NEST_11, 'express'),
     files: { 'main.js': appSource({ esm: false, fastify: false }) },
     entry: 'main.js',
     checks: APP_CHECKS,
@@ -450,7 +537,7 @@ const APPS = [
   {
     name: 'b-esm-nest12-express',
     type: 'module',
-    dependencies: nest(12, 'express'),
+    dependencies: nest(NEST_12, 'express'),
     files: { 'main.mjs': appSource({ esm: true, fastify: false }) },
     entry: 'main.mjs',
     checks: APP_CHECKS,
@@ -458,7 +545,7 @@ const APPS = [
   {
     name: 'c-esm-nest12-fastify',
     type: 'module',
-    dependencies: nest(12, 'fastify'),
+    dependencies: nest(NEST_12, 'fastify'),
     files: { 'main.mjs': appSource({ esm: true, fastify: true }) },
     entry: 'main.mjs',
     checks: APP_CHECKS,
@@ -466,8 +553,8 @@ const APPS = [
   {
     name: 'd-readme-quick-start',
     type: 'module',
-    dependencies: nest(12, 'express'),
-    devDependencies: { typescript: '^6', '@types/node': '^20' },
+    dependencies: nest(NEST_12, 'express'),
+    devDependencies: { typescript: TYPESCRIPT, '@types/node': TYPES_NODE },
     files: {
       ...readTree(path.join(root, 'compat/quick-start')),
       'tsconfig.json': JSON.stringify(
@@ -493,6 +580,40 @@ const APPS = [
     /** main.ts listens on process.env.PORT ?? 53706; a free port avoids clashes. */
     port: true,
     typescript: true,
+    readme: true,
+    checks: QUICK_START_CHECKS,
+  },
+  {
+    name: 'e-cjs-nest11-starter',
+    type: 'commonjs',
+    dependencies: nest(NEST_11, 'express'),
+    devDependencies: {
+      typescript: TYPESCRIPT_COMMONJS_MINIMUM,
+      [TS_57]: `npm:typescript@${TYPESCRIPT_NEST_11_STARTER}`,
+      '@types/node': TYPES_NODE,
+    },
+    files: {
+      ...readTree(path.join(root, 'compat/quick-start')),
+      'src/main.ts': NEST_11_STARTER_MAIN,
+      'tsconfig.json': JSON.stringify(NEST_11_STARTER_TSCONFIG, null, 2),
+      'tsconfig.node10.json': JSON.stringify(
+        {
+          extends: './tsconfig.json',
+          compilerOptions: {
+            module: 'commonjs',
+            moduleResolution: 'node10',
+            resolvePackageJsonExports: false,
+            noEmit: true,
+          },
+        },
+        null,
+        2,
+      ),
+    },
+    entry: 'dist/main.js',
+    port: true,
+    typescript: true,
+    compileChecks: TS_57_CHECKS,
     checks: QUICK_START_CHECKS,
   },
 ];
@@ -538,7 +659,7 @@ function readTree(dir, prefix = '') {
 function ensureBuilt() {
   const built = path.join(root, 'dist/index.js');
   const sources = fs
-    .readdirSync(path.join(root, 'src'), { recursive: true })
+    .readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
     .map((file) => fs.statSync(path.join(root, 'src', file)).mtimeMs);
   if (
@@ -564,11 +685,12 @@ async function checkApp(app, tarball) {
     lines.push({ ok: !error, line: `${app.name}  ${check}`, error });
   const dir = path.join(tmp, app.name);
   let server;
-  if (app.typescript)
+  if (app.readme)
     record(
       'README.md quick start shows these files verbatim',
       readmeMismatch(),
     );
+  const compileChecks = app.compileChecks ?? [];
   try {
     fs.mkdirSync(dir);
     const manifest = {
@@ -598,11 +720,11 @@ async function checkApp(app, tarball) {
     if (app.typescript) {
       // The library's declarations must type-check in a strict consumer even without
       // skipLibCheck; other packages' declarations are not this check's business.
-      const { output } = await run(
-        'npx',
-        ['tsc', '--noEmit', '--skipLibCheck', 'false'],
-        dir,
-      );
+      const { output } = await tsc(dir, 'typescript', [
+        '--noEmit',
+        '--skipLibCheck',
+        'false',
+      ]);
       const ours = output
         .split('\n')
         .filter((line) => line.includes('nestjs-cors-policy/'));
@@ -610,7 +732,17 @@ async function checkApp(app, tarball) {
         'library .d.ts type-check with skipLibCheck: false',
         ours.length ? new Error(ours.join('\n')) : undefined,
       );
-      await runOrThrow('tsc', 'npx', ['tsc'], dir);
+      for (const [check, fn] of compileChecks) {
+        try {
+          await fn(dir);
+          record(check);
+        } catch (error) {
+          record(check, error);
+        }
+      }
+      const build = await tsc(dir, 'typescript', []);
+      if (build.code !== 0)
+        throw new Error(`tsc failed (${build.code}):\n${build.output}`);
     }
     server = await startServer(
       dir,
@@ -621,8 +753,10 @@ async function checkApp(app, tarball) {
   } catch (error) {
     record('installs, builds and boots', error);
     const notRun = new Error('not run: the app did not start');
-    if (app.typescript && !lines.some(({ line }) => line.includes('.d.ts')))
+    if (app.typescript && !lines.some(({ line }) => line.includes('.d.ts'))) {
       record('library .d.ts type-check with skipLibCheck: false', notRun);
+      for (const [check] of compileChecks) record(check, notRun);
+    }
     for (const [check] of app.checks) record(check, notRun);
     record('no warnings or errors printed', notRun);
     return { lines };
@@ -689,18 +823,19 @@ try {
   );
   // Every app installs, builds and boots in parallel; lines print in a fixed order.
   const pending = APPS.map((app) => checkApp(app, tarball));
+  const [cjsApp, esmApp] = pending;
   for (const [index, promise] of pending.entries()) {
     const outcome = await promise;
-    if (index === 0) {
+    if (promise === cjsApp) {
       // App a loaded the library with require(), app b with import: the same API.
       const cjs = outcome.exports;
-      const esm = (await pending[1]).exports;
+      const esm = (await esmApp)?.exports;
       const missing = API_NAMES.filter(
         (name) => !(cjs ?? '').split(',').includes(name),
       );
       outcome.lines.push({
         ok: cjs !== undefined && cjs === esm && !missing.length,
-        line: `${APPS[0].name}  require('nestjs-cors-policy') exports the names import() does (${cjs})`,
+        line: `${APPS[index]?.name}  require('nestjs-cors-policy') exports the names import() does (${cjs})`,
         error: new Error(
           `require(): ${cjs ?? '(not printed)'}; import(): ${esm ?? '(not printed)'}${missing.length ? `; missing ${missing.join(',')}` : ''}`,
         ),
@@ -721,7 +856,9 @@ try {
     }
   }
 } catch (error) {
-  console.log(`FAIL  compat  ${error.message}`);
+  console.log(
+    `FAIL  compat  ${error instanceof Error ? error.message : String(error)}`,
+  );
   results.push(false);
 } finally {
   killChildren();

@@ -13,7 +13,11 @@ function mtime(path, base = root) {
   return statSync(join(base, path), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 }
 
-/** Newest modification time among `paths`, directories searched recursively. */
+/**
+ * Newest modification time among `paths`, directories searched recursively.
+ * @param {string[]} paths
+ * @param {(path: string) => boolean} [skip]
+ */
 function newest(paths, skip = () => false) {
   let time = -1;
   for (const path of paths) {
@@ -58,7 +62,8 @@ function withLock(build) {
       mkdirSync(LOCK);
       break;
     } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
+      if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST')
+        throw error;
       // A lock left by a killed process: older than any build takes.
       if (Date.now() - mtime(LOCK, '') > 120_000)
         rmSync(LOCK, { force: true, recursive: true });

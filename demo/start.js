@@ -13,7 +13,11 @@ function port(name, fallback) {
 }
 
 ensureBuilt();
-const { startDemo } = await import('./dist/main.js');
+// Typed by its source: dist/ may not be built when the scripts are type-checked.
+/** @type {typeof import('./src/main.js')} */
+const { startDemo } = await import(
+  new URL('./dist/main.js', import.meta.url).href
+);
 const demo = await startDemo({
   apiPort: port('API_PORT', 53706),
   webPort: port('WEB_PORT', 5173),

@@ -70,7 +70,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         req.method === 'OPTIONS' &&
         req.headers['access-control-request-method']
       ) {
-        preflights.record(req.url!.split('?')[0]);
+        preflights.record((req.url ?? '').replace(/\?.*/s, ''));
       }
     });
     await app.listen(apiPort, host);

@@ -311,6 +311,7 @@ describe('decide: actual requests', () => {
     it('denies a preflight when the function throws a non-Error', async () => {
       const decision = await decide(
         withFunction(() => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
           throw 'nope';
         }),
         { origin: APP, preflight: true, requestMethod: 'PUT' },

@@ -49,7 +49,7 @@ export type CorsOriginEntry = string | RegExp;
  * @publicApi
  */
 export type CorsOrigin =
-  '*' | true | CorsOriginEntry | CorsOriginEntry[] | CorsOriginFunction;
+  true | CorsOriginEntry | CorsOriginEntry[] | CorsOriginFunction;
 
 /**
  * A CORS policy. Validated and compiled once, at bootstrap or when a provider first returns it.

@@ -161,14 +161,14 @@ function parseWildcard(entry: string): OriginPatternResult {
   const subdomains = SUBDOMAINS.exec(entry);
   if (
     IPV6_WILDCARD.test(entry) ||
-    (subdomains && endsInNumber(subdomains[2]))
+    (subdomains && endsInNumber(subdomains[2] ?? ''))
   ) {
     return fail(
       `${quote(entry)} puts a wildcard in front of an IP address, which has no subdomains, so it matches nothing; list the address itself: ${quote(entry.replace('*.', ''))}`,
     );
   }
   if (subdomains) {
-    const [, scheme, domain, port = ''] = subdomains;
+    const [, scheme = '', domain = '', port = ''] = subdomains;
     const base = parseExact(
       `${scheme}://${domain}${port && port !== '*' ? `:${port}` : ''}`,
     );
@@ -185,7 +185,7 @@ function parseWildcard(entry: string): OriginPatternResult {
   }
   const anyPort = ANY_PORT.exec(entry);
   if (anyPort) {
-    const [, scheme, host] = anyPort;
+    const [, scheme = '', host = ''] = anyPort;
     const base = parseExact(`${scheme}://${host}`);
     if (base.error) return fail(`in ${quote(entry)}, ${base.error}`);
     return { pattern: { kind: 'any-port', scheme, host } };

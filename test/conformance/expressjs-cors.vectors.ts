@@ -98,7 +98,7 @@ export const expressCorsRequests: RequestVector[] = [
   {
     source: SOURCE,
     name: 'should allow origin when callback returns true',
-    options: { origin: (() => true) as CorsOriginFunction },
+    options: { origin: () => true },
     input: GET,
     allowed: true,
     headers: { 'access-control-allow-origin': EXAMPLE },
@@ -106,7 +106,7 @@ export const expressCorsRequests: RequestVector[] = [
   {
     source: SOURCE,
     name: 'should not allow origin when callback returns false',
-    options: { origin: (() => false) as CorsOriginFunction },
+    options: { origin: () => false },
     input: GET,
     allowed: false,
     reason: 'origin not allowed',
@@ -114,7 +114,9 @@ export const expressCorsRequests: RequestVector[] = [
   {
     source: SOURCE,
     name: 'should not override options.origin callback (allowed origin)',
-    options: { origin: ((origin) => origin === EXAMPLE) as CorsOriginFunction },
+    options: {
+      origin: ((origin) => origin === EXAMPLE) satisfies CorsOriginFunction,
+    },
     input: GET,
     allowed: true,
     headers: { 'access-control-allow-origin': EXAMPLE },
@@ -122,7 +124,9 @@ export const expressCorsRequests: RequestVector[] = [
   {
     source: SOURCE,
     name: 'should not override options.origin callback (other origin)',
-    options: { origin: ((origin) => origin === EXAMPLE) as CorsOriginFunction },
+    options: {
+      origin: ((origin) => origin === EXAMPLE) satisfies CorsOriginFunction,
+    },
     input: { origin: 'http://localhost', preflight: false },
     allowed: false,
   },

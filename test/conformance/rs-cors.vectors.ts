@@ -85,7 +85,8 @@ export const rsCorsRequests: RequestVector[] = [
     options: {
       origin: ((origin, request) =>
         /^http:\/\/foo/.test(origin) &&
-        request.headers.authorization === 'secret') as CorsOriginFunction,
+        request.headers.authorization ===
+          'secret') satisfies CorsOriginFunction,
     },
     input: { origin: FOOBAR, preflight: false },
     requestHeaders: { authorization: 'secret' },
@@ -99,7 +100,8 @@ export const rsCorsRequests: RequestVector[] = [
     options: {
       origin: ((origin, request) =>
         /^http:\/\/foo/.test(origin) &&
-        request.headers.authorization === 'secret') as CorsOriginFunction,
+        request.headers.authorization ===
+          'secret') satisfies CorsOriginFunction,
     },
     input: { origin: FOOBAR, preflight: false },
     requestHeaders: { authorization: 'not-secret' },

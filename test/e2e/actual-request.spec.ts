@@ -1,16 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import {
   APP_ORIGIN,
   EVIL_ORIGIN,
   calls,
   createTestApp,
 } from '../fixtures/test-app.js';
-import { corsHeaders } from '../support/cors-requests.js';
+import { corsHeaders, http } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
 
 describe.each(ADAPTERS)(
-  '3. allowed and denied actual requests (%s)',
+  'allowed and denied actual requests (%s)',
   (adapter) => {
     let app: INestApplication;
     beforeAll(async () => (app = await createTestApp(adapter)));
@@ -18,7 +17,7 @@ describe.each(ADAPTERS)(
     beforeEach(() => (calls.length = 0));
 
     it('grants an allowed origin byte for byte, with credentials and exposed headers', async () => {
-      const res = await request(app.getHttpServer())
+      const res = await http(app)
         .get('/api/hello/exposed')
         .set('Origin', APP_ORIGIN);
       expect(corsHeaders(res.headers)).toEqual({
@@ -30,9 +29,7 @@ describe.each(ADAPTERS)(
     });
 
     it('gives a denied origin no CORS header at all, and still runs the handler', async () => {
-      const res = await request(app.getHttpServer())
-        .get('/api/hello')
-        .set('Origin', EVIL_ORIGIN);
+      const res = await http(app).get('/api/hello').set('Origin', EVIL_ORIGIN);
       expect(res.status).toBe(200);
       expect(corsHeaders(res.headers)).toEqual({});
       expect(res.headers.vary).toBe('Origin');
@@ -40,7 +37,7 @@ describe.each(ADAPTERS)(
     });
 
     it('never blocks a denied non-simple request either', async () => {
-      const res = await request(app.getHttpServer())
+      const res = await http(app)
         .put('/api/hello')
         .set('Origin', EVIL_ORIGIN)
         .send({ a: 1 });
@@ -50,20 +47,18 @@ describe.each(ADAPTERS)(
     });
 
     it('answers a denied origin in full, never with a 304 that would keep cached CORS headers', async () => {
-      const fresh = await request(app.getHttpServer())
-        .get('/api/hello')
-        .set('Origin', APP_ORIGIN);
+      const fresh = await http(app).get('/api/hello').set('Origin', APP_ORIGIN);
       const validators = {
         'If-None-Match': fresh.headers.etag ?? '"none"',
         'If-Modified-Since': new Date().toUTCString(),
       };
-      const denied = await request(app.getHttpServer())
+      const denied = await http(app)
         .get('/api/hello')
         .set('Origin', EVIL_ORIGIN)
         .set(validators);
       expect(denied.status).toBe(200);
       expect(corsHeaders(denied.headers)).toEqual({});
-      const allowed = await request(app.getHttpServer())
+      const allowed = await http(app)
         .get('/api/hello')
         .set('Origin', APP_ORIGIN)
         .set(validators);
@@ -71,13 +66,11 @@ describe.each(ADAPTERS)(
     });
 
     it("answers '*' for a '*' policy, with no Vary: Origin", async () => {
-      const res = await request(app.getHttpServer())
-        .get('/api/public')
-        .set('Origin', EVIL_ORIGIN);
+      const res = await http(app).get('/api/public').set('Origin', EVIL_ORIGIN);
       expect(res.headers['access-control-allow-origin']).toBe('*');
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
       expect(res.headers.vary).toBeUndefined();
-      const noOrigin = await request(app.getHttpServer()).get('/api/public');
+      const noOrigin = await http(app).get('/api/public');
       expect(noOrigin.headers['access-control-allow-origin']).toBe('*');
     });
   },

@@ -1,4 +1,4 @@
-import { jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Injectable, Logger, Module } from '@nestjs/common';
 import {
   CorsConfigurationError,
@@ -7,6 +7,7 @@ import {
 } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import { ADAPTERS } from '../support/adapters.js';
+import { mentioning } from '../support/mentioning.js';
 
 @Controller('orders')
 @CorsPolicy('unknown-policy')
@@ -31,7 +32,7 @@ async function bootstrapError(
 }
 
 describe.each(ADAPTERS)(
-  '10. configuration errors fail bootstrap (%s)',
+  'configuration errors fail bootstrap (%s)',
   (adapter) => {
     it('lists every problem in one error, naming the policy or route, the field and the fix', async () => {
       const error = await bootstrapError({
@@ -72,84 +73,50 @@ describe.each(ADAPTERS)(
         }),
         controllers: [OrdersController],
       });
-      const lines = error.message.split('\n').slice(1);
-      expect(error.message).toMatch(
-        /^Invalid CORS configuration \(26 errors\):/,
+      // One error for every problem: where it is, the option, the entry at fault and, where
+      // there is one, the fix. The wording of each message is the core's (compile-policy.spec).
+      const fix = 'did you mean "https://app.example.com"?';
+      expect(error.issues).toEqual(
+        [
+          ['policy "wide"', 'origin', "'*' with credentials"],
+          ['policy "reflect"', 'origin', 'true with credentials'],
+          ['policy "sloppy"', 'origin', '"https://app.example.com/"', fix],
+          ['policy "sloppy"', 'origin', '"https://app.example.com/path"', fix],
+          ['policy "sloppy"', 'origin', '"https://app.example.com:443"', fix],
+          ['policy "sloppy"', 'origin', '"https://APP.example.com"', fix],
+          ['policy "sloppy"', 'origin', '"app.example.com"', fix],
+          ['policy "sloppy"', 'origin', '"https://user@app.example.com"', fix],
+          ['policy "sloppy"', 'origin', '" https://app.example.com"', fix],
+          ['policy "sloppy"', 'origin', '"h*"'],
+          ['policy "sloppy"', 'origin', '"https://*"'],
+          [
+            'policy "sloppy"',
+            'origin',
+            '"*.example.com"',
+            'did you mean "https://*.example.com"?',
+          ],
+          ['policy "sloppy"', 'origin', '"https://a.*.example.com"'],
+          ['policy "sloppy"', 'origin', '"https://*.com"', "'com'"],
+          ['policy "sloppy"', 'origin', '"https://*.github.io"', "'github.io'"],
+          ['policy "sloppy"', 'origin', '/example\\.com/', '/^example\\.com$/'],
+          ['policy "sandbox"', 'origin', "'null' with credentials"],
+          ['policy "tokens"', 'methods', '"BAD METHOD"'],
+          ['policy "tokens"', 'methods', '"GET\\r\\nX: y"'],
+          ['policy "tokens"', 'methods', 'TRACE'],
+          ['policy "tokens"', 'allowedHeaders', '"bad header"'],
+          ['policy "tokens"', 'exposedHeaders', "'*'"],
+          ['policy "tokens"', 'maxAge', '90000'],
+          ['policy "fraction"', 'maxAge', '1.5'],
+          ['OrdersController#list', 'policy', '"unknown-policy"'],
+          ['OrdersController#defaulted', '@CorsPolicy()', 'no default policy'],
+        ].map(([subject, field, ...mentions]) => ({
+          severity: 'error',
+          subject,
+          field,
+          message: mentioning(...mentions),
+        })),
       );
-      expect(lines).toEqual([
-        expect.stringContaining(
-          `policy "wide" › origin: '*' with credentials would let every website read your users' data`,
-        ),
-        expect.stringContaining(
-          `policy "reflect" › origin: true with credentials`,
-        ),
-        expect.stringContaining(
-          'policy "sloppy" › origin: "https://app.example.com/" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '"https://app.example.com/path" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '"https://app.example.com:443" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '"https://APP.example.com" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '"app.example.com" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '"https://user@app.example.com" is not an origin as browsers send it (scheme://host[:port], lower case, no path, no default port); did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(
-          '" https://app.example.com" contains whitespace or control characters; did you mean "https://app.example.com"?',
-        ),
-        expect.stringContaining(`"h*" is not a valid pattern`),
-        expect.stringContaining(`"https://*" is not a valid pattern`),
-        expect.stringContaining(
-          `"*.example.com" has no scheme; did you mean "https://*.example.com"?`,
-        ),
-        expect.stringContaining(
-          `"https://a.*.example.com" is not a valid pattern`,
-        ),
-        expect.stringContaining(
-          `"https://*.com" covers every site under the public suffix 'com'`,
-        ),
-        expect.stringContaining(
-          `"https://*.github.io" covers every site under the public suffix 'github.io'`,
-        ),
-        expect.stringContaining('/example\\.com/ is not anchored'),
-        expect.stringContaining(
-          `policy "sandbox" › origin: 'null' with credentials`,
-        ),
-        expect.stringContaining(
-          'policy "tokens" › methods: "BAD METHOD" is not a valid name',
-        ),
-        expect.stringContaining(
-          'policy "tokens" › methods: "GET\\r\\nX: y" is not a valid name',
-        ),
-        expect.stringContaining(
-          'policy "tokens" › methods: TRACE is forbidden by browsers',
-        ),
-        expect.stringContaining(
-          'policy "tokens" › allowedHeaders: "bad header" is not a valid name',
-        ),
-        expect.stringContaining(
-          `policy "tokens" › exposedHeaders: '*' is taken literally by browsers when credentials are on`,
-        ),
-        expect.stringContaining(
-          'policy "tokens" › maxAge: 90000 is not a whole number of seconds from 0 to 86400',
-        ),
-        expect.stringContaining(
-          'policy "fraction" › maxAge: 1.5 is not a whole number of seconds',
-        ),
-        expect.stringContaining(
-          'OrdersController#list › policy: no policy is named "unknown-policy"',
-        ),
-        expect.stringContaining(
-          'OrdersController#defaulted › @CorsPolicy(): the module has no default policy',
-        ),
-      ]);
+      expect(error.message).toMatch(/^Invalid CORS configuration/);
     });
 
     it('warns, without failing, about entries that are only meaningless', async () => {
@@ -171,11 +138,15 @@ describe.each(ADAPTERS)(
           },
         }),
       });
-      expect(warn.mock.calls.map(([message]) => message)).toEqual([
-        'default policy › allowedHeaders: Cookie is set by the browser itself and never requested by a page; this entry has no effect',
-        'default policy › allowedHeaders: Sec-Fetch-Mode is set by the browser itself and never requested by a page; this entry has no effect',
-        'default policy › allowedHeaders: Origin is set by the browser itself and never requested by a page; this entry has no effect',
-        'default policy › exposedHeaders: Set-Cookie is never readable by a page, whatever the server says; this entry has no effect',
+      // One warning per meaningless entry, naming where it is; none for Content-Type.
+      const warnings = warn.mock.calls.map(([message]) => String(message));
+      expect(warnings).toEqual([
+        expect.stringMatching(/^default policy › allowedHeaders: Cookie /),
+        expect.stringMatching(
+          /^default policy › allowedHeaders: Sec-Fetch-Mode /,
+        ),
+        expect.stringMatching(/^default policy › allowedHeaders: Origin /),
+        expect.stringMatching(/^default policy › exposedHeaders: Set-Cookie /),
       ]);
       warn.mockRestore();
       await app.close();
@@ -186,9 +157,19 @@ describe.each(ADAPTERS)(
         adapter,
         cors: CorsModule.forRoot({ providerCache: { ttl: -1, max: 0 } }),
       });
-      expect(error.message.split('\n').slice(1)).toEqual([
-        '  - CorsModule › providerCache.ttl: -1 is not a positive whole number of milliseconds',
-        '  - CorsModule › providerCache.max: 0 is not a positive whole number of entries',
+      expect(error.issues).toEqual([
+        {
+          severity: 'error',
+          subject: 'CorsModule',
+          field: 'providerCache.ttl',
+          message: expect.stringMatching(/^-1 is not a positive whole number/),
+        },
+        {
+          severity: 'error',
+          subject: 'CorsModule',
+          field: 'providerCache.max',
+          message: expect.stringMatching(/^0 is not a positive whole number/),
+        },
       ]);
     });
 
@@ -209,9 +190,14 @@ describe.each(ADAPTERS)(
           inject: [Settings],
         }),
       });
-      expect(error.message).toContain(
-        'default policy › origin: "https://app.example.com/"',
-      );
+      expect(error.issues).toEqual([
+        {
+          severity: 'error',
+          subject: 'default policy',
+          field: 'origin',
+          message: expect.stringContaining('"https://app.example.com/"'),
+        },
+      ]);
     });
   },
 );

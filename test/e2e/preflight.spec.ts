@@ -1,15 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import {
   APP_ORIGIN,
   EVIL_ORIGIN,
   calls,
   createTestApp,
 } from '../fixtures/test-app.js';
-import { corsHeaders, preflight } from '../support/cors-requests.js';
+import { corsHeaders, http, preflight } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
 
-describe.each(ADAPTERS)('4. preflights (%s)', (adapter) => {
+describe.each(ADAPTERS)('preflights (%s)', (adapter) => {
   let app: INestApplication;
   beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
@@ -103,7 +102,7 @@ describe.each(ADAPTERS)('4. preflights (%s)', (adapter) => {
       'GET',
     );
     expect(piped.status).toBe(204);
-    const throttled = await request(app.getHttpServer())
+    const throttled = await http(app)
       .options('/api/hello')
       .set('Origin', APP_ORIGIN)
       .set('Access-Control-Request-Method', 'PUT')

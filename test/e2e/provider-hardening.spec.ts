@@ -12,7 +12,6 @@ import type { Response } from 'express';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import {
   CorsConfigurationError,
   CorsModule,
@@ -24,7 +23,7 @@ import {
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 import { createApp } from '../support/create-app.js';
 import { allows, expectAnswer } from '../support/build-app.js';
-import { preflight } from '../support/cors-requests.js';
+import { http, preflight } from '../support/cors-requests.js';
 
 const TENANT = 'https://tenant.example.com';
 const EVIL = 'https://evil.example.net';
@@ -54,7 +53,7 @@ async function providerApp(
 }
 
 const get = (app: INestApplication, path: string, headers = {}) =>
-  request(app.getHttpServer()).get(path).set(headers);
+  http(app).get(path).set(headers);
 
 describe.each(ADAPTERS)('provider hardening (%s)', (adapter) => {
   it('serves a request without CORS headers, and refuses its preflight, when getPolicy() never settles', async () => {

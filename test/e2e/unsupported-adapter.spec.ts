@@ -24,7 +24,7 @@ describe('an HTTP adapter the module does not know', () => {
       logger: false,
     });
     await expect(app.init()).rejects.toThrow(
-      'CorsModule supports the Express and Fastify adapters; this application runs on "custom". Use @nestjs/platform-express or @nestjs/platform-fastify.',
+      /Express and Fastify adapters.*runs on "custom"/,
     );
   });
 });

@@ -14,21 +14,20 @@ import { Test } from '@nestjs/testing';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import {
   APP_ORIGIN,
   PARTNER_ORIGIN,
   createTestApp,
 } from '../fixtures/test-app.js';
-import { preflight } from '../support/cors-requests.js';
+import { http, preflight } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
 
-describe.each(ADAPTERS)('2. which policy applies (%s)', (adapter) => {
+describe.each(ADAPTERS)('which policy applies (%s)', (adapter) => {
   let app: INestApplication;
   beforeAll(async () => (app = await createTestApp(adapter)));
   afterAll(() => app.close());
   const get = (path: string, origin: string) =>
-    request(app.getHttpServer()).get(path).set('Origin', origin);
+    http(app).get(path).set('Origin', origin);
 
   it('uses the module default for an undecorated controller', async () => {
     expect(
@@ -170,7 +169,7 @@ class DenyGuard implements CanActivate {
 }
 
 describe.each(ADAPTERS)(
-  '2. which policy applies, when the path alone cannot tell (%s)',
+  'which policy applies, when the path alone cannot tell (%s)',
   (adapter) => {
     @Controller({ path: 'catalog', version: '1' })
     @CorsPolicy({ origin: ['https://v1.example.com'] })
@@ -224,7 +223,7 @@ describe.each(ADAPTERS)(
     afterAll(() => app.close());
 
     it("gives a guard's rejection no CORS header before the handler is known", async () => {
-      const res = await request(app.getHttpServer())
+      const res = await http(app)
         .get('/catalog/orders')
         .set('X-Api-Version', '2')
         .set('Origin', 'https://v1.example.com');
@@ -251,7 +250,7 @@ describe.each(ADAPTERS)(
     });
 
     it('applies the policy of the handler that actually runs under header versioning', async () => {
-      const res = await request(app.getHttpServer())
+      const res = await http(app)
         .get('/catalog')
         .set('X-Api-Version', '2')
         .set('Origin', 'https://v2.example.com');
@@ -260,7 +259,7 @@ describe.each(ADAPTERS)(
         'https://v2.example.com',
       );
       expect(res.headers.vary).toBe('Origin');
-      const v1 = await request(app.getHttpServer())
+      const v1 = await http(app)
         .get('/catalog')
         .set('X-Api-Version', '1')
         .set('Origin', 'https://v2.example.com');
@@ -270,7 +269,7 @@ describe.each(ADAPTERS)(
   },
 );
 
-describe("2. which policy applies, with Fastify's router options", () => {
+describe("which policy applies, with Fastify's router options", () => {
   @Controller('admin')
   @CorsPolicy({ origin: ['https://admin.example.com'] })
   class AdminController {
@@ -302,9 +301,7 @@ describe("2. which policy applies, with Fastify's router options", () => {
     );
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    const res = await request(app.getHttpServer())
-      .get('/admin/users;x')
-      .set('Origin', APP_ORIGIN);
+    const res = await http(app).get('/admin/users;x').set('Origin', APP_ORIGIN);
     expect(res.text).toBe('admin');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();

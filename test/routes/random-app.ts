@@ -74,9 +74,10 @@ const segment = fc.oneof(
 const routePath = fc
   .array(segment, { minLength: 0, maxLength: 2 })
   .map((parts) => parts.join('/'));
-const policyRef = fc.option(fc.oneof(fc.nat({ max: 3 }), fc.constant(false)), {
-  nil: undefined,
-}) as fc.Arbitrary<number | false | undefined>;
+const policyRef = fc.option(
+  fc.oneof(fc.nat({ max: 3 }), fc.constant(false as const)),
+  { nil: undefined },
+);
 const version = fc.option(fc.constantFrom('1', '2'), { nil: undefined });
 
 const handler: fc.Arbitrary<HandlerSpec> = fc.record({
@@ -192,9 +193,10 @@ function buildControllers(spec: AppSpec): Type[] {
       ] as Type;
     } else {
       cls = { [`C${c}`]: class {} }[`C${c}`] as Type;
+      const prototype = cls.prototype as object;
       controllerSpec.handlers.forEach((h, i) => {
         const name = `h${i}`;
-        Object.defineProperty(cls.prototype, name, {
+        Object.defineProperty(prototype, name, {
           value: function (
             this: object,
             response: { header(name: string, value: string): unknown },
@@ -206,20 +208,17 @@ function buildControllers(spec: AppSpec): Type[] {
           configurable: true,
           writable: true,
         });
-        const descriptor = Object.getOwnPropertyDescriptor(
-          cls.prototype,
-          name,
-        )!;
-        Res({ passthrough: true })(cls.prototype, name, 0);
+        const descriptor = Object.getOwnPropertyDescriptor(prototype, name)!;
+        Res({ passthrough: true })(prototype, name, 0);
         RequestMapping({
           path: h.path,
           method: RequestMethod[h.method],
-        })(cls.prototype, name, descriptor);
+        })(prototype, name, descriptor);
         if (h.version && spec.versioning)
-          Version(h.version)(cls.prototype, name, descriptor);
+          Version(h.version)(prototype, name, descriptor);
         const policy = ref(spec, h.policy);
         if (policy !== undefined)
-          CorsPolicy(policy)(cls.prototype, name, descriptor);
+          CorsPolicy(policy)(prototype, name, descriptor);
       });
     }
     Controller({
@@ -283,8 +282,9 @@ export async function bootApp(
       send(body: string): unknown;
     };
     for (const path of spec.rawRoutes) {
-      instance.get(path, ((_: unknown, res: RawResponse) =>
-        res.header(HANDLER_HEADER, RAW_HANDLER).send(path)) as never);
+      instance.get(path, (_: unknown, res: RawResponse) =>
+        res.header(HANDLER_HEADER, RAW_HANDLER).send(path),
+      );
     }
     await app.listen(0, '127.0.0.1');
     return app;

@@ -13,11 +13,14 @@ import {
 } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { FastifyInstance } from 'fastify';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
 import type { AdapterName } from './adapters.js';
-import { corsHeaders } from './cors-requests.js';
+import { corsHeaders, http } from './cors-requests.js';
 
 export interface BuildAppParts {
   adapter: AdapterName;
@@ -95,7 +98,7 @@ export const send = (
   origin: string,
   headers: Record<string, string> = {},
 ) =>
-  request(app.getHttpServer())
+  http(app)
     [verb](path)
     .set({ Origin: origin, ...headers });
 
@@ -126,13 +129,14 @@ export function expectAnswer(
 /**
  * Sends a request with `node:http`, whose request target is sent exactly as given (a
  * `#fragment`, an absolute-form target), which supertest would normalise. The app listens
- * on an ephemeral port first, if it does not already.
+ * on an ephemeral port first, if it does not already. `headers` may be a flat list of names
+ * and values, to send a header more than once (Node adds no `Host` to such a list).
  */
 export async function rawRequest(
   app: INestApplication,
   method: string,
   target: string,
-  headers: Record<string, string>,
+  headers: OutgoingHttpHeaders | readonly string[],
 ): Promise<RawResponse> {
   const server = app.getHttpServer() as import('node:http').Server;
   if (!server.listening) await app.listen(0, '127.0.0.1');

@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import request from 'supertest';
+
+/** Supertest on the app's HTTP server, which Nest types as `any`. */
+export function http(app: INestApplication) {
+  return request(app.getHttpServer() as Server);
+}
 
 /** Sends a preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`. */
 export function preflight(
@@ -9,7 +15,7 @@ export function preflight(
   method: string,
   headers?: string,
 ) {
-  const req = request(app.getHttpServer())
+  const req = http(app)
     .options(path)
     .set('Origin', origin)
     .set('Access-Control-Request-Method', method);
