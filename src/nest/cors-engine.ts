@@ -130,15 +130,17 @@ export class CorsEngine {
     if (sources.length === 1)
       return this.decideOne(request, sources[0], where, ownMethod, observed);
     if (sources.includes(undefined)) return withoutCors(request);
-    const verdicts = sources.map((source) =>
-      this.decideOne(request, source, where, ownMethod, observed),
+    const verdicts: Array<CorsVerdict | Promise<CorsVerdict>> = sources.map(
+      (source) => this.decideOne(request, source, where, ownMethod, observed),
     );
     const intersect = (settled: CorsVerdict[]): CorsVerdict =>
-      settled.every((verdict) => verdict !== undefined)
-        ? intersectDecisions(settled as CorsDecision[])
+      settled.every(isDecision)
+        ? intersectDecisions(settled)
         : withoutCors(request);
     return verdicts.some((verdict) => verdict instanceof Promise)
-      ? Promise.all(verdicts).then(intersect)
+      ? Promise.all(verdicts.map((verdict) => Promise.resolve(verdict))).then(
+          intersect,
+        )
       : intersect(verdicts as CorsVerdict[]);
   }
 
@@ -291,6 +293,9 @@ function inputOf(request: CorsRequest, ownMethod: boolean): CorsInput {
     ownMethod,
   };
 }
+
+const isDecision = (verdict: CorsVerdict): verdict is CorsDecision =>
+  verdict !== undefined;
 
 function policyNames(sources: CorsSources): string {
   return sources.map((source) => source?.name ?? 'no CORS').join(' & ');

@@ -19,6 +19,7 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
+import { isRouteHandle } from './route-handle.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
 /** The methods a `paths` rule is checked with against controller routes. */
@@ -52,10 +53,10 @@ export class CorsInstaller implements OnApplicationBootstrap {
     const dispatch = new CorsDispatch(engine);
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
-      const enableCors = adapter.enableCors;
+      const enableCors = adapter.enableCors.bind(adapter);
       adapter.enableCors = (...args) => {
         this.adapterCorsEnabled = true;
-        return enableCors.apply(adapter, args);
+        return enableCors(...args) as unknown;
       };
       this.binding = createCorsBinding(adapter, dispatch);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();
@@ -78,9 +79,9 @@ export class CorsInstaller implements OnApplicationBootstrap {
       scanner.getAllMethodNames(prototype);
     markRouteOwners(controllers, methodNames);
     this.hasRouteHandlers = controllers.some(({ metatype }) =>
-      methodNames(metatype.prototype).some((name) => {
-        const method: unknown = metatype.prototype[name];
-        return typeof method === 'function' && isRouteHandler(method);
+      methodNames(metatype.prototype as object).some((name) => {
+        const method = (metatype.prototype as Record<string, unknown>)[name];
+        return isRouteHandle(method) && isRouteHandler(method);
       }),
     );
     this.binding?.capture((handle, path) =>

@@ -36,7 +36,10 @@ export class CorsPolicyProviders {
   /** What is wrong with `providerTimeout` and `providerCache`. */
   readonly issues: readonly CorsConfigIssue[];
   /** One source per provider class, however many routes name it. */
-  private readonly sources = new Map<Function, ProviderSource>();
+  private readonly sources = new Map<
+    Type<CorsPolicyProvider>,
+    ProviderSource
+  >();
   /** What each distinct object a provider returned compiled to. */
   private readonly compiled = new WeakMap<
     object,

@@ -6,6 +6,7 @@ import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import { hostMatcherOf, routeMethodOf } from './nest-internals.js';
 import { routeOwnerOf } from './route-owners.js';
+import type { RouteHandle } from './route-handle.js';
 
 /** The controller methods that serve routes, each with its policy, by the handler Nest registered. */
 @Injectable()
@@ -22,7 +23,7 @@ export class CorsRouteTable {
    * The route of a handler Nest hands to the adapter for `path`; `undefined` for one no
    * controller owns.
    */
-  routeOfHandle(handle: Function, path: unknown): CorsRoute | undefined {
+  routeOfHandle(handle: RouteHandle, path: unknown): CorsRoute | undefined {
     const route = this.routeOf(handle);
     if (route && typeof path === 'string') this.paths.push({ path, route });
     return route;
@@ -33,11 +34,12 @@ export class CorsRouteTable {
     return this.paths;
   }
 
-  private routeOf(handle: Function): CorsRoute | undefined {
+  private routeOf(handle: RouteHandle): CorsRoute | undefined {
     const owner = routeOwnerOf(handle);
     if (!owner) return undefined;
     const { controller, methodName } = owner;
-    const routes = this.byController.get(controller) ?? new Map();
+    const routes =
+      this.byController.get(controller) ?? new Map<string, CorsRoute>();
     this.byController.set(controller, routes);
     const known = routes.get(methodName);
     if (known) return known;

@@ -1,4 +1,5 @@
 import { RequestMethod, type Type } from '@nestjs/common';
+import type { RouteHandle } from './route-handle.js';
 
 /**
  * Nest's metadata key of `@Controller({ host })`. Nest wraps every handler of such a
@@ -37,12 +38,12 @@ export function hostMatcherOf(
 const METHOD_METADATA = 'method';
 
 /** Whether a controller method is a route handler (`@Get()`, `@Post()`…). */
-export function isRouteHandler(method: Function): boolean {
+export function isRouteHandler(method: RouteHandle): boolean {
   return Reflect.getMetadata(METHOD_METADATA, method) !== undefined;
 }
 
 /** The HTTP method a route handler is declared for: `GET`, `QUERY`…, or `ALL`. */
-export function routeMethodOf(handler: Function): string | undefined {
+export function routeMethodOf(handler: RouteHandle): string | undefined {
   const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
   return typeof method === 'number' ? RequestMethod[method] : undefined;
 }

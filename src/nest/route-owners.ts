@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { CORS_ROUTE_OWNER_METADATA } from './cors.constants.js';
+import { isRouteHandle, type RouteHandle } from './route-handle.js';
 
 /** The controller and method a route handler belongs to. */
 export interface RouteOwner {
@@ -27,14 +28,18 @@ export function markRouteOwners(
   controllers: readonly OwnedController[],
   methodNames: (prototype: object) => string[],
 ): void {
-  const owners = new Map<Function, OwnedController[]>();
+  const owners = new Map<RouteHandle, OwnedController[]>();
   const methods = controllers.flatMap((controller) =>
-    methodNames(controller.metatype.prototype).flatMap((methodName) => {
-      const method: unknown = controller.metatype.prototype[methodName];
-      if (typeof method !== 'function') return [];
-      owners.set(method, [...(owners.get(method) ?? []), controller]);
-      return [{ controller, methodName, method }];
-    }),
+    methodNames(controller.metatype.prototype as object).flatMap(
+      (methodName) => {
+        const method = (
+          controller.metatype.prototype as Record<string, unknown>
+        )[methodName];
+        if (!isRouteHandle(method)) return [];
+        owners.set(method, [...(owners.get(method) ?? []), controller]);
+        return [{ controller, methodName, method }];
+      },
+    ),
   );
   for (const { controller, methodName, method } of methods) {
     const owner: RouteOwner = { controller: controller.metatype, methodName };
@@ -43,7 +48,7 @@ export function markRouteOwners(
       continue;
     }
     const own = function (this: unknown, ...args: unknown[]) {
-      return method.apply(this, args);
+      return (method as (...args: unknown[]) => unknown).apply(this, args);
     };
     Object.defineProperty(own, 'name', { value: method.name });
     for (const key of Reflect.getMetadataKeys(method)) {
@@ -59,6 +64,7 @@ export function markRouteOwners(
 }
 
 /** The owner of a handler Nest registered with the adapter. */
-export function routeOwnerOf(handle: Function): RouteOwner | undefined {
-  return Reflect.getMetadata(CORS_ROUTE_OWNER_METADATA, handle);
+export function routeOwnerOf(handle: RouteHandle): RouteOwner | undefined {
+  return Reflect.getMetadata(CORS_ROUTE_OWNER_METADATA, handle) as
+    RouteOwner | undefined;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
-import request from 'supertest';
 import {
   CORS_MODULE_OPTIONS,
   CorsModule,
@@ -8,6 +7,7 @@ import {
   type CorsModuleOptions,
   type CorsOptionsFactory,
 } from '../../src/index.js';
+import { http } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { createApp } from '../support/create-app.js';
 
@@ -51,9 +51,7 @@ describe.each(ADAPTERS)(
           cors: CorsModule.forRootAsync(options),
           controllers: [OptionsController],
         });
-        const res = await request(app.getHttpServer())
-          .get('/options')
-          .set('Origin', ORIGIN);
+        const res = await http(app).get('/options').set('Origin', ORIGIN);
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ origin: [ORIGIN] });
         expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, Post } from '@nestjs/common';
-import request from 'supertest';
 import { CorsModule, CorsPolicy, CorsService } from '../../src/index.js';
 import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders } from '../support/cors-requests.js';
+import { corsHeaders, http } from '../support/cors-requests.js';
 import { createApp } from '../support/create-app.js';
 
 const APP = 'https://app.example.com';
@@ -26,9 +25,7 @@ class OrdersController {
 
 /** A cross-site, state-changing request as a browser sends it. */
 const crossSitePost = (app: INestApplication, path: string, origin: string) =>
-  request(app.getHttpServer())
-    .post(path)
-    .set({ Origin: origin, 'Sec-Fetch-Site': 'cross-site' });
+  http(app).post(path).set({ Origin: origin, 'Sec-Fetch-Site': 'cross-site' });
 
 describe.each(ADAPTERS)("with Nest's CSRF protection (%s)", (adapter) => {
   let app: INestApplication;
@@ -85,7 +82,7 @@ describe.each(ADAPTERS)("with Nest's CSRF protection (%s)", (adapter) => {
   });
 
   it('leaves same-origin requests to the CSRF check, which lets them through', async () => {
-    const res = await request(app.getHttpServer())
+    const res = await http(app)
       .post('/orders')
       .set('Sec-Fetch-Site', 'same-origin');
     expect(res.status).toBe(201);

@@ -17,10 +17,9 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
-import request from 'supertest';
 import WebSocket from 'ws';
 import {
   CorsIoAdapter,
@@ -32,7 +31,7 @@ import {
 } from '../../src/index.js';
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 import { buildApp } from '../support/build-app.js';
-import { corsHeaders } from '../support/cors-requests.js';
+import { corsHeaders, http } from '../support/cors-requests.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example.org';
@@ -141,7 +140,7 @@ async function startGateways(
     },
   });
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, logger };
 }
 
@@ -198,8 +197,11 @@ async function plainWs(
       socket.on('open', () =>
         socket.send(JSON.stringify({ event: 'echo', data: 'hello' })),
       );
-      socket.on('message', (data) =>
-        resolve({ outcome: 'connected', echo: JSON.parse(String(data)).data }),
+      socket.on('message', (data: Buffer) =>
+        resolve({
+          outcome: 'connected',
+          echo: (JSON.parse(data.toString()) as { data: unknown }).data,
+        }),
       );
       socket.on('unexpected-response', (req, res) => {
         resolve({ outcome: 'refused', status: res.statusCode! });
@@ -216,7 +218,7 @@ const CONNECTED = { outcome: 'connected', echo: 'hello' };
 
 /** The Socket.IO handshake of the polling transport, as a browser's first request. */
 const pollingHandshake = (app: INestApplication, path: string) =>
-  request(app.getHttpServer()).get(`${path}/?EIO=4&transport=polling`);
+  http(app).get(`${path}/?EIO=4&transport=polling`);
 
 describe.each(ADAPTERS)('gateways on Socket.IO (%s)', (adapter) => {
   let gateways: GatewayApp;
@@ -298,13 +300,11 @@ describe.each(ADAPTERS)('gateways on Socket.IO (%s)', (adapter) => {
 
   it("answers the polling transport's preflights from the policy", async () => {
     const preflight = (origin: string) =>
-      request(gateways.app.getHttpServer())
-        .options('/socket.io/?EIO=4&transport=polling')
-        .set({
-          Origin: origin,
-          'Access-Control-Request-Method': 'GET',
-          'Access-Control-Request-Headers': 'x-token',
-        });
+      http(gateways.app).options('/socket.io/?EIO=4&transport=polling').set({
+        Origin: origin,
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-token',
+      });
     const allowed = await preflight(APP);
     expect([allowed.status, corsHeaders(allowed.headers)]).toEqual([
       204,

@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Delete, QueryMethod, Search } from '@nestjs/common';
-import request from 'supertest';
 import {
   CorsConfigurationError,
   CorsModule,
   CorsPolicy,
 } from '../../src/index.js';
 import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders, preflight } from '../support/cors-requests.js';
+import { corsHeaders, preflight, http } from '../support/cors-requests.js';
 import { createApp } from '../support/create-app.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -84,9 +83,7 @@ describe.each(ADAPTERS)('origins that are not web sites (%s)', (adapter) => {
       }),
       controllers: [ReportsController],
     });
-    const res = await request(app.getHttpServer())
-      .search('/reports')
-      .set('Origin', origin);
+    const res = await http(app).search('/reports').set('Origin', origin);
     expect([res.status, corsHeaders(res.headers)]).toEqual([
       200,
       {
@@ -94,7 +91,7 @@ describe.each(ADAPTERS)('origins that are not web sites (%s)', (adapter) => {
         'access-control-allow-credentials': 'true',
       },
     ]);
-    const other = await request(app.getHttpServer())
+    const other = await http(app)
       .search('/reports')
       .set('Origin', 'chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba');
     expect(corsHeaders(other.headers)).toEqual({});

@@ -9,7 +9,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import {
   CorsConfigurationError,
   CorsModule,
@@ -21,7 +20,7 @@ import {
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 import { createAppWithImports } from '../support/app-with-imports.js';
 import { allows, expectAnswer } from '../support/build-app.js';
-import { corsHeaders, preflight } from '../support/cors-requests.js';
+import { corsHeaders, preflight, http } from '../support/cors-requests.js';
 import { createApp } from '../support/create-app.js';
 import { letJestLoadFastifyStatic } from '../support/fastify-static-in-jest.js';
 import { RecordingLogger } from '../support/recording-logger.js';
@@ -47,7 +46,7 @@ const SPA_POLICY = { origin: [SPA], credentials: true };
 const ALL_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
 const get = (app: INestApplication, path: string, origin: string) =>
-  request(app.getHttpServer()).get(path).set('Origin', origin);
+  http(app).get(path).set('Origin', origin);
 
 @Resolver()
 class HelloResolver {
@@ -97,7 +96,7 @@ describe.each(ADAPTERS)(
     afterAll(() => app.close());
 
     const query = (origin: string) =>
-      request(app.getHttpServer())
+      http(app)
         .post('/graphql')
         .set('Origin', origin)
         .send({ query: '{ hello }' });
@@ -438,9 +437,7 @@ describe.each(ADAPTERS)(
     afterAll(() => app.close());
 
     it("gives a covered handler the rule's policy, preflight included", async () => {
-      const post = await request(app.getHttpServer())
-        .post('/auth/login')
-        .set('Origin', SPA);
+      const post = await http(app).post('/auth/login').set('Origin', SPA);
       expectAnswer(post, 200, allows(SPA, true), 'ok');
       expectAnswer(
         await preflight(app, '/auth/login', SPA, 'POST', 'content-type'),

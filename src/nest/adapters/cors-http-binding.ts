@@ -1,4 +1,5 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
+import type { RouteHandle } from '../route-handle.js';
 
 /** The routes a method and path reach, in the adapter's dispatch order. */
 export type RouteLookup = (method: string, path: string) => RouteCandidates;
@@ -13,7 +14,7 @@ export interface CorsHttpBinding {
    * not-found handler, so that they decide from their own policy before they run.
    */
   capture(
-    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
   ): void;
   /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
   seal(): RouteLookup;

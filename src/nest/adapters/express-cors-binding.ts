@@ -16,6 +16,7 @@ import {
   expressRouteLookup,
 } from './express-route-index.js';
 import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
+import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
@@ -37,14 +38,14 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
-  private readonly handles = new WeakMap<Function, ExpressHandle>();
+  private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
 
   constructor(
     private readonly adapter: HttpServer,
     private readonly dispatch: CorsDispatch,
   ) {
-    this.app = adapter.getInstance();
+    this.app = adapter.getInstance() as ExpressApp;
     this.app.use((req, res, next) => {
       const request = toCorsRequest(
         req.method!,
@@ -66,17 +67,17 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   capture(
-    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
   ): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
-      Object.assign(original.apply(self, args) as Function, {
+      Object.assign(original.apply(self, args) as RouteHandle, {
         [PASSES_ON]: true,
       }),
     );
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
-      const route = typeof handle === 'function' && routeOf(handle, args[0]);
+      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
       if (route) {
         args[args.length - 1] = this.tag(handle as Handler, route);
       }

@@ -1,12 +1,13 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 import type { RouteLookup } from './cors-http-binding.js';
+import type { RouteHandle } from '../route-handle.js';
 
 /** The parts of an Express 5 router layer this index reads. */
 export interface ExpressLayer {
   route?: {
     path: string | RegExp | Array<string | RegExp>;
     methods: Record<string, boolean | undefined>;
-    stack: Array<{ handle: Function }>;
+    stack: Array<{ handle: RouteHandle }>;
   };
   match(path: string): unknown;
 }
@@ -45,7 +46,7 @@ const RAW_ROUTE: ExpressHandle = { route: null, passesOn: false };
  */
 export function expressRouteLookup(
   router: ExpressRouter,
-  handleOf: (handle: Function) => ExpressHandle | undefined,
+  handleOf: (handle: RouteHandle) => ExpressHandle | undefined,
 ): RouteLookup {
   const caseSensitive = router.caseSensitive === true;
   const strict = router.strict === true;

@@ -14,6 +14,7 @@ import {
   fastifyRouteLookup,
 } from './fastify-route-index.js';
 import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
+import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 interface FastifyRequest extends StatefulRequest {
   method: string;
@@ -64,7 +65,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     private readonly adapter: HttpServer,
     private readonly dispatch: CorsDispatch,
   ) {
-    this.fastify = adapter.getInstance();
+    this.fastify = adapter.getInstance() as FastifyInstance;
     this.fastify.addHook('onRoute', (options) => {
       // A route no controller owns runs under the default policy, decided where it runs.
       if (!this.registering) {
@@ -120,12 +121,12 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   }
 
   capture(
-    routeOf: (handle: Function, path: unknown) => CorsRoute | undefined,
+    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
   ): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
-      const route = typeof handle === 'function' && routeOf(handle, args[0]);
+      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
       if (!route) return original.apply(self, args);
       args[args.length - 1] = this.tag(handle as Handler, route);
       this.registering = route;

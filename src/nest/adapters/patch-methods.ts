@@ -1,4 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
+import type { RouteHandle } from '../route-handle.js';
 
 /** The adapter methods Nest registers routes with: one per `RequestMethod`, by its lower-case name. */
 export const ROUTE_METHODS: readonly string[] = Object.keys(RequestMethod)
@@ -27,7 +28,10 @@ export function patchMethods(
 }
 
 /** A function that behaves as `handle` for whoever registers it: same name, properties and metadata. */
-export function lookAlike<T extends Function>(wrapper: T, handle: Function): T {
+export function lookAlike<T extends RouteHandle>(
+  wrapper: T,
+  handle: RouteHandle,
+): T {
   Object.assign(wrapper, handle);
   Object.defineProperty(wrapper, 'name', { value: handle.name });
   for (const key of Reflect.getMetadataKeys(handle)) {

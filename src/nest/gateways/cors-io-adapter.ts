@@ -46,21 +46,21 @@ export function CorsIoAdapter<T extends WebSocketAdapterClass>(Base: T) {
     /** `args[0]` is the application, as for `IoAdapter`. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
-      super(...args);
+      super(...(args as unknown[]));
       policiesOf.set(this, CorsGatewayPolicies.of(args[0], 'CorsIoAdapter'));
     }
 
     override create(port: number, options: Record<string, unknown> = {}) {
       // A namespace of a server this adapter created (and set up) before.
-      if (options.server) return super.create(port, options);
+      if (options.server) return super.create(port, options) as unknown;
       const policies = policiesOf.get(this)!;
       const key = gatewayServerKey(port, options.path);
       policies.serve(key, 'socket.io');
       const handshakes = new WeakMap<IncomingMessage, boolean>();
-      const created: Created = super.create(port, {
+      const created = super.create(port, {
         ...options,
         allowRequest: refuseDenied(handshakes, options.allowRequest),
-      });
+      }) as Created;
       const server = 'engine' in created ? created : created.server;
       server.engine.use(decideEach(policies, key, handshakes));
       return created;

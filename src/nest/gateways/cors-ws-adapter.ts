@@ -35,7 +35,7 @@ export function CorsWsAdapter<T extends WebSocketAdapterClass>(Base: T) {
     /** `args[0]` is the application, as for `WsAdapter`. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     constructor(...args: any[]) {
-      super(...args);
+      super(...(args as unknown[]));
       policiesOf.set(this, CorsGatewayPolicies.of(args[0], 'CorsWsAdapter'));
     }
 
@@ -46,7 +46,7 @@ export function CorsWsAdapter<T extends WebSocketAdapterClass>(Base: T) {
       return super.create(port, {
         ...options,
         verifyClient: refuseDenied(policies, key, options.verifyClient),
-      });
+      }) as unknown;
     }
   };
 }

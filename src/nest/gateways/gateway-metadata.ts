@@ -21,10 +21,11 @@ export interface GatewayAddress {
 /** Where `metatype` is served, or `undefined` if it is no `@WebSocketGateway()`. */
 export function gatewayAddressOf(metatype: Type): GatewayAddress | undefined {
   if (Reflect.getMetadata(GATEWAY_METADATA, metatype) !== true) return;
-  const options: Record<string, unknown> =
-    Reflect.getMetadata(GATEWAY_OPTIONS, metatype) ?? {};
+  const options =
+    (Reflect.getMetadata(GATEWAY_OPTIONS, metatype) as
+      Record<string, unknown> | undefined) ?? {};
   return {
-    port: Reflect.getMetadata(PORT_METADATA, metatype) || 0,
+    port: (Reflect.getMetadata(PORT_METADATA, metatype) as number) || 0,
     path: typeof options.path === 'string' ? options.path : undefined,
     options,
   };
