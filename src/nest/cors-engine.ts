@@ -274,7 +274,6 @@ export class CorsEngine {
     where: () => string,
     decision: CorsDecision,
   ): void {
-    if (!Logger.isLevelEnabled('debug')) return;
     this.logger.debug(
       `CORS ${kind} denied on ${where()} by policy ${JSON.stringify(policyNames(sources))}: origin ${JSON.stringify(request.origin)}, ${decision.reason} (${decision.code})`,
     );

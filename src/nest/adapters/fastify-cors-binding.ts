@@ -7,7 +7,7 @@ import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import type { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
-import type { StatefulRequest } from './cors-request-state.js';
+import { CORS_STATE, type StatefulRequest } from './cors-request-state.js';
 import {
   type FastifyConfig,
   type FastifyRoute,
@@ -60,6 +60,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   /** The controller route Nest is registering, while Fastify runs its `onRoute` hooks. */
   private registering: CorsRoute | undefined;
   private lookup: RouteLookup = () => [];
+  /** The early hook, also run for requests Fastify answers before its request hooks. */
+  private readonly begin: Hook;
 
   constructor(
     private readonly adapter: HttpServer,
@@ -82,7 +84,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         route: this.registering ?? null,
       });
     });
-    const hook: Hook = (request, reply, done) => {
+    const hook: Hook = (this.begin = (request, reply, done) => {
       const corsRequest = toCorsRequest(
         request.method,
         pathOf(request.url),
@@ -102,7 +104,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         (decision) => answerPreflight(reply, decision),
         done,
       );
-    };
+    });
     const first = adapter as { setOnRequestHook?: (hook: Hook) => void };
     if (typeof first.setOnRequestHook !== 'function') {
       this.fastify.addHook('onRequest', hook);
@@ -140,11 +142,27 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       this.adapter,
       ['setNotFoundHandler'],
       (original, self, args) => {
-        args[0] = this.entering(
+        const notFound = this.entering(
           args[0] as Handler,
           (holder) => dispatch.unownedSources(holder),
           () => '(no route)',
         );
+        const { begin } = this;
+        // Fastify's router sends a malformed URL here before any request hook: decide first.
+        args[0] = function (
+          this: unknown,
+          request: FastifyRequest,
+          reply: FastifyReply,
+        ) {
+          if (request[CORS_STATE]) return notFound.call(this, request, reply);
+          return new Promise((resolve) =>
+            begin(request, reply, (error) =>
+              resolve(
+                error ? reply.send(error) : notFound.call(this, request, reply),
+              ),
+            ),
+          );
+        };
         return original.apply(self, args);
       },
     );

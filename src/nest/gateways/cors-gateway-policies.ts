@@ -212,17 +212,14 @@ export class CorsGatewayPolicies implements OnModuleInit {
   }
 
   private notReady(): GatewayVerdict {
-    if (Logger.isLevelEnabled('debug')) {
-      this.logger.debug(
-        'CORS WebSocket handshake denied: the application has not finished starting, and the policies of its gateways are not known yet',
-      );
-    }
+    this.logger.debug(
+      'CORS WebSocket handshake denied: the application has not finished starting, and the policies of its gateways are not known yet',
+    );
     return NOT_READY;
   }
 
   /** A provider that answered no CORS for this origin: the handshake is refused. */
   private logNoCors(server: GatewayServer, origin: string | undefined): void {
-    if (!Logger.isLevelEnabled('debug')) return;
     const policies = server.sources.map(({ name }) => JSON.stringify(name));
     this.logger.debug(
       `CORS WebSocket handshake denied on ${server.names} by policy ${policies.join(' & ')}: origin ${JSON.stringify(origin)}, the policy gives this origin no CORS`,
