@@ -32,7 +32,9 @@ export const routePolicy = (i: number): CorsPolicyOptions => ({
   allowedHeaders: [...POLICY.allowedHeaders, `X-Route-${i}`],
   exposedHeaders: [...POLICY.exposedHeaders, `X-Route-${i}`],
 });
+/** S3: the routes with a policy each, and the few routes their cost is compared with. */
 export const ROUTE_COUNT = 1000;
+export const FEW_ROUTES = 10;
 
 /** S4: 10,000 exact origins and 100 subdomain patterns; requests come from the middle. */
 export const BIG_ALLOWLIST = [

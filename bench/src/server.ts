@@ -42,7 +42,7 @@ const reply = (message: ServerMessage) => process.send!(message);
 
 const [variant, scenarioId] = process.argv.slice(2) as [Variant, string];
 const scenario = findScenario(scenarioId);
-const app = await createBenchApp(variant, scenario.routes);
+const app = await createBenchApp(variant, scenario.routes, scenario.adapter);
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;
 
