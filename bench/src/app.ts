@@ -10,6 +10,7 @@ import {
   type Type,
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
   CorsModule,
   type CorsModuleOptions,
@@ -23,10 +24,9 @@ import {
   MID_ORIGIN,
   MIXED_POLICY,
   POLICY,
-  ROUTE_COUNT,
   routePolicy,
 } from './policy.js';
-import type { Routes, Variant } from './scenarios.js';
+import type { Adapter, Variant } from './scenarios.js';
 
 const BODY = { items: [1, 2, 3] };
 
@@ -43,11 +43,11 @@ class ItemsController {
   }
 }
 
-/** `GET` and `PUT /s3/r{i}` for each `i`, each path with its own `@CorsPolicy`. */
-function manyRoutesController(): Type {
+/** `GET` and `PUT /s3/r{i}` for `i` below `count`, each path with its own `@CorsPolicy`. */
+function manyRoutesController(count: number): Type {
   class ManyRoutesController {}
   const prototype = ManyRoutesController.prototype as Record<string, unknown>;
-  for (let i = 0; i < ROUTE_COUNT; i++) {
+  for (let i = 0; i < count; i++) {
     const policy = CorsPolicy(routePolicy(i));
     for (const [verb, mapping] of [
       ['get', Get],
@@ -101,21 +101,30 @@ const SETUPS: Record<Variant, CorsSetup> = {
   'module-mixed': { module: { default: MIXED_POLICY } },
 };
 
-/** The same Nest + Express app for every variant, differing only in how CORS is set up. */
+/**
+ * The same Nest app for every variant, on Express or Fastify, differing only in how CORS is
+ * set up; `routes` adds that many routes with a policy each.
+ */
 export async function createBenchApp(
   variant: Variant,
-  routes: Routes,
+  routes: number,
+  adapter: Adapter = 'express',
 ): Promise<INestApplication> {
   const setup = SETUPS[variant];
   const controllers: Type[] = [ItemsController];
-  if (routes === 'many') controllers.push(manyRoutesController());
+  if (routes > 0) controllers.push(manyRoutesController(routes));
   class BenchModule {}
   Module({
     imports: setup.module ? [CorsModule.forRoot(setup.module)] : [],
     controllers,
     providers: setup.providers ?? [],
   })(BenchModule);
-  const app = await NestFactory.create(BenchModule, { logger: false });
+  const app =
+    adapter === 'fastify'
+      ? await NestFactory.create(BenchModule, new FastifyAdapter(), {
+          logger: false,
+        })
+      : await NestFactory.create(BenchModule, { logger: false });
   if (setup.enableCors) app.enableCors(setup.enableCors);
   return app;
 }

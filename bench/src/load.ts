@@ -1,18 +1,31 @@
 import autocannon from 'autocannon';
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import type { BenchRequest, Variant } from './scenarios.js';
 import type { ServerMessage } from './server.js';
 
 export const CONNECTIONS = 10;
 const SERVER = new URL('./server.js', import.meta.url);
-/** `BENCH_CPU_PROF=1`: servers write a V8 CPU profile to `bench/profiles/` when stopped. */
+/**
+ * `BENCH_CPU_PROF=1`: servers write a V8 CPU profile to `bench/profiles/` when stopped, and
+ * beside it a `.json` of the `Served` requests, which `profile.js` divides by.
+ */
 const PROFILE_DIR = new URL('../profiles/', import.meta.url).pathname;
+
+export interface Served {
+  requests: number;
+  /** Server CPU time over the loads, in µs. */
+  cpu: number;
+}
 
 export interface Server {
   variant: Variant;
   port: number;
   child: ChildProcess;
+  /** The profile's file name without its extension, when profiling. */
+  profile: string | undefined;
+  served: Served;
 }
 
 /** The next IPC message from `child`; rejects if it exits first. */
@@ -30,20 +43,24 @@ export function nextMessage<T = ServerMessage>(
   });
 }
 
-/** Forks a server and fails unless its start-up check passed. */
+/** Forks a server and fails unless its start-up check passed; `run` tells processes apart. */
 export async function startServer(
   variant: Variant,
   scenarioId: string,
+  run = 1,
 ): Promise<Server> {
   const profile = process.env.BENCH_CPU_PROF
+    ? `${scenarioId}-${variant}-${run}`
+    : undefined;
+  const profiling = profile
     ? [
         '--cpu-prof',
         `--cpu-prof-dir=${PROFILE_DIR}`,
-        `--cpu-prof-name=${scenarioId}-${variant}.cpuprofile`,
+        `--cpu-prof-name=${profile}.cpuprofile`,
       ]
     : [];
   const child = fork(SERVER, [variant, scenarioId], {
-    execArgv: ['--expose-gc', ...profile],
+    execArgv: ['--expose-gc', ...profiling],
   });
   const message = await nextMessage(child);
   if (message.type !== 'ready' || message.problems.length > 0) {
@@ -52,13 +69,23 @@ export async function startServer(
       `${scenarioId}/${variant} does not behave as intended: ${message.type === 'ready' ? message.problems.join('; ') : message.type}`,
     );
   }
-  return { variant, port: message.port, child };
+  const served = { requests: 0, cpu: 0 };
+  return { variant, port: message.port, child, profile, served };
 }
 
-export async function stopServer({ child }: Server): Promise<void> {
+export async function stopServer({
+  child,
+  profile,
+  served,
+}: Server): Promise<void> {
   const exited = once(child, 'exit');
   child.send('stop');
   await exited;
+  if (profile)
+    writeFileSync(
+      `${PROFILE_DIR}${profile}.json`,
+      `${JSON.stringify(served, null, 2)}\n`,
+    );
 }
 
 /** The server's heap used after a full GC (bytes), or CPU time used so far (µs). */
@@ -83,7 +110,7 @@ export interface Sample {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
 /**
  * Sends `request` for `seconds`, or `amount` times; `origin(i)`, when given, sets the
@@ -129,6 +156,8 @@ export async function load(
     );
   }
   latencies.sort((a, b) => a - b);
+  server.served.requests += result.requests.total;
+  server.served.cpu += cpu;
   return {
     rps: result.requests.total / result.duration,
     p50: percentile(latencies, 0.5),

@@ -5,6 +5,8 @@
  */
 import { decide } from '../../dist/core/cors-decision.js';
 import { CorsEngine } from '../../dist/nest/cors-engine.js';
+import { CorsInstaller } from '../../dist/nest/cors-installer.js';
+import { toCorsRequest } from '../../dist/nest/cors-request.js';
 import { createBenchApp } from './app.js';
 import { compile, noRequest } from './core.js';
 import { ALLOWED_ORIGIN, distinctOrigin, MIXED_POLICY } from './policy.js';
@@ -34,18 +36,21 @@ function measure(name: string, call: (origin: string) => unknown) {
 }
 
 const policy = compile(MIXED_POLICY);
-const app = await createBenchApp('module-mixed', 'basic');
+const app = await createBenchApp('module-mixed', 0);
 await app.init();
 const engine = app.get(CorsEngine, { strict: false });
-const evaluate = (origin: string) =>
-  engine.evaluate({
-    method: 'GET',
-    url: '/items',
-    headers: { origin },
-    raw: {},
-  });
+const installer = app.get(CorsInstaller, { strict: false });
+const where = () => '/items';
+const evaluate = (origin: string) => {
+  const request = toCorsRequest('GET', '/items', { origin }, {});
+  const sources = engine.sourcesOf(
+    installer.routesOf('GET', '/items'),
+    '/items',
+  );
+  return engine.decide(request, sources, { where });
+};
 const check = evaluate(ALLOWED_ORIGIN);
-if (check instanceof Promise || !check?.decision?.allowed) {
+if (check instanceof Promise || !check?.allowed) {
   throw new Error(
     'the engine does not allow GET /items from the allowed origin',
   );
@@ -55,7 +60,7 @@ const results: MemoryResult[] = [
   measure('decide() (core)', (origin) =>
     decide(policy, { origin, preflight: false }, noRequest),
   ),
-  measure('CorsEngine.evaluate() (route lookup + policy + decision)', evaluate),
+  measure('route lookup + CorsEngine.decide()', evaluate),
 ];
 await app.close();
 process.send!(results);

@@ -1,4 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
 import type { CorsPolicyOptions } from 'nestjs-cors-policy';
 
 /** The one policy every variant enforces; the others below are derived from it. */
@@ -18,10 +17,8 @@ export const POLICY = {
   maxAge: 600,
 } satisfies CorsPolicyOptions;
 
-type EnableCorsOptions = Parameters<INestApplication['enableCors']>[0];
-
 /** The same policy for `app.enableCors()` (the `cors` package). */
-export const ENABLE_CORS_OPTIONS: EnableCorsOptions = {
+export const ENABLE_CORS_OPTIONS: CorsPolicyOptions = {
   ...POLICY,
   optionsSuccessStatus: 204,
 };
@@ -32,7 +29,9 @@ export const routePolicy = (i: number): CorsPolicyOptions => ({
   allowedHeaders: [...POLICY.allowedHeaders, `X-Route-${i}`],
   exposedHeaders: [...POLICY.exposedHeaders, `X-Route-${i}`],
 });
+/** S3: the routes with a policy each, and the few routes their cost is compared with. */
 export const ROUTE_COUNT = 1000;
+export const FEW_ROUTES = 10;
 
 /** S4: 10,000 exact origins and 100 subdomain patterns; requests come from the middle. */
 export const BIG_ALLOWLIST = [
@@ -42,7 +41,7 @@ export const BIG_ALLOWLIST = [
   ),
   ...Array.from({ length: 100 }, (_, i) => `https://*.tenant${i}.example.com`),
 ];
-export const MID_ORIGIN = BIG_ALLOWLIST[5_000];
+export const MID_ORIGIN = BIG_ALLOWLIST[5_000]!;
 
 /** Memory: one entry of each kind, and origins that hit each kind or miss. */
 export const MIXED_POLICY: CorsPolicyOptions = {

@@ -1,11 +1,14 @@
 /**
- * `npm run bench`: microbenchmarks of the core, a memory check, then HTTP scenarios, each
- * variant in its own server process, rounds alternating between variants.
- * Env: BENCH_ROUNDS (5), BENCH_SECONDS (5), BENCH_WARMUP (2), BENCH_ONLY (comma-separated
- * ids among micro, memory, S1, S2, S3-get, S3-preflight, S4, S5, S6), BENCH_CPU_PROF (1).
+ * `npm run bench`: microbenchmarks of the core, a memory check, then HTTP scenarios. Each
+ * variant runs in several fresh server processes one after another; in each, rounds alternate
+ * between the variants, and the server reports the CPU time it spent over each round.
+ * Env: BENCH_PROCESSES (3), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_WARMUP (2),
+ * BENCH_ONLY (comma-separated ids among micro, memory, S1, S2, S3-get-10, S3-get,
+ * S3-preflight, S4, S5, S6, S7), BENCH_CPU_PROF (1).
  */
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import {
   CONNECTIONS,
   load,
@@ -19,6 +22,7 @@ import type { MemoryResult } from './memory.js';
 import { runMicrobenchmarks } from './micro.js';
 import { distinctOrigin } from './policy.js';
 import {
+  type Adapter,
   MEMORY_SCENARIO,
   type Scenario,
   SCENARIOS,
@@ -30,8 +34,9 @@ const env = (name: string, fallback: number) => {
   if (!(value > 0)) throw new Error(`${name} must be a positive number`);
   return value;
 };
-const ROUNDS = env('BENCH_ROUNDS', 5);
-const SECONDS = env('BENCH_SECONDS', 5);
+const PROCESSES = env('BENCH_PROCESSES', 3);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const SECONDS = env('BENCH_SECONDS', 3);
 const WARM_UP_SECONDS = env('BENCH_WARMUP', 2);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const selected = (id: string) => !ONLY || ONLY.includes(id);
@@ -41,24 +46,53 @@ const HTTP_MEMORY_REQUESTS = 20_000;
 const HTTP_MEMORY_WARM_UP = 2_000;
 const RESULTS_FILE = new URL('../results.json', import.meta.url);
 
+/** The median of per-round values, and the lowest and highest. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
 export interface ResultRow {
   scenario: string;
+  adapter: Adapter;
   variant: Variant;
-  /** Medians over the rounds: requests per second, latency percentiles in ms. */
+  /** When the run that measured this row started. */
+  date: string;
+  /** Medians over all rounds: requests per second, latency percentiles in ms. */
   medianRps: number;
   p50: number;
   p99: number;
   /** Median server CPU time per request, in µs. */
   cpuPerRequest: number;
-  /** `medianRps` / the baseline's `medianRps`; `null` for rows that compare to nothing. */
-  ratio: number | null;
+  /** What the figures below compare with; `null` for rows that compare to nothing. */
   baseline: Variant | null;
-  /** The baseline's CPU per request / this variant's: the ratio a CPU-bound server would reach. */
-  cpuRatio: number | null;
-  /** Lowest and highest of the per-round ratios, to show the noise. */
-  roundRatios: [number, number] | null;
+  /** Per round: this variant's CPU µs per request minus the baseline's. */
+  extra: Spread | null;
+  /** Per round: the baseline's CPU per request / this variant's (higher is better). */
+  cpuRatio: Spread | null;
+  /** Per round: this variant's requests per second / the baseline's. */
+  rpsRatio: Spread | null;
+  /** The least `cpuRatio.median` should be. */
   target: number | null;
   status: 'PASS' | 'MISS' | null;
+}
+
+export interface Results {
+  /** When the last run started. */
+  date: string;
+  machine: string;
+  /** The 1-minute load average when the HTTP scenarios started and when they ended. */
+  loadAverage: [number, number];
+  settings: {
+    processes: number;
+    rounds: number;
+    seconds: number;
+    warmUpSeconds: number;
+    connections: number;
+  };
+  /** This run's rows, and those of earlier runs for the scenarios it did not run. */
+  rows: ResultRow[];
 }
 
 /** What was checked; a `hard` check that fails is a FAIL (exit code 1), any other a MISS. */
@@ -70,19 +104,19 @@ const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2
-    ? sorted[middle]
-    : (sorted[middle - 1] + sorted[middle]) / 2;
+    ? sorted[middle]!
+    : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 /** Prints rows under `head`; columns whose `align` letter is `r` are right-aligned. */
 function printTable(head: string[], rows: string[][], align: string): void {
   const widths = head.map((title, c) =>
-    Math.max(title.length, ...rows.map((row) => row[c].length)),
+    Math.max(title.length, ...rows.map((row) => row[c]!.length)),
   );
   const line = (cells: string[]) =>
     cells
       .map((cell, c) =>
-        align[c] === 'r' ? cell.padStart(widths[c]) : cell.padEnd(widths[c]),
+        align[c] === 'r' ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!),
       )
       .join('  ')
       .trimEnd();
@@ -163,53 +197,71 @@ async function memory(): Promise<void> {
   );
 }
 
-/** Each variant's samples, one a round. */
+/** Each variant's samples, one a round, in the same order for every variant. */
 async function measureScenario(
   scenario: Scenario,
 ): Promise<Map<Variant, Sample[]>> {
-  log(`${scenario.id}: ${scenario.title}`);
-  const started = await Promise.allSettled(
-    scenario.variants.map((variant) => startServer(variant, scenario.id)),
+  log(`${scenario.id} (${scenario.adapter}): ${scenario.title}`);
+  const samples = new Map<Variant, Sample[]>(
+    scenario.variants.map((variant) => [variant, []]),
   );
-  const servers = started.flatMap((s) =>
-    s.status === 'fulfilled' ? [s.value] : [],
-  );
-  try {
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
-    log(`  start-up check passed: ${scenario.variants.join(', ')}`);
-    for (const server of servers)
-      await load(server, scenario.request, { seconds: WARM_UP_SECONDS });
-    const samples = new Map<Variant, Sample[]>(
-      servers.map((server) => [server.variant, []]),
+  for (let run = 1; run <= PROCESSES; run++) {
+    const started = await Promise.allSettled(
+      scenario.variants.map((variant) =>
+        startServer(variant, scenario.id, run),
+      ),
     );
-    for (let round = 1; round <= ROUNDS; round++) {
-      const order = round % 2 ? servers : [...servers].reverse();
-      const done: string[] = [];
-      for (const server of order) {
-        const sample = await load(server, scenario.request, {
-          seconds: SECONDS,
-        });
-        samples.get(server.variant)!.push(sample);
-        done.push(`${server.variant} ${count(sample.rps)}`);
+    const servers = started.flatMap((s) =>
+      s.status === 'fulfilled' ? [s.value] : [],
+    );
+    try {
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
+      for (const server of servers)
+        await load(server, scenario.request, { seconds: WARM_UP_SECONDS });
+      for (let round = 1; round <= ROUNDS; round++) {
+        const order = (run + round) % 2 ? [...servers].reverse() : servers;
+        const done: string[] = [];
+        for (const server of order) {
+          const sample = await load(server, scenario.request, {
+            seconds: SECONDS,
+          });
+          samples.get(server.variant)!.push(sample);
+          done.push(`${server.variant} ${sample.cpu.toFixed(1)}`);
+        }
+        log(
+          `  process ${run}/${PROCESSES}, round ${round}/${ROUNDS}: ${done.join(', ')} µs/req`,
+        );
       }
-      log(`  round ${round}/${ROUNDS}: ${done.join(', ')} req/s`);
+    } finally {
+      await Promise.all(servers.map(stopServer));
     }
-    return samples;
-  } finally {
-    await Promise.all(servers.map(stopServer));
   }
+  return samples;
+}
+
+/** Median, lowest and highest of `values`. */
+function spread(values: number[]): Spread {
+  return {
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+  };
 }
 
 function rowsOf(
   scenario: Scenario,
   samples: Map<Variant, Sample[]>,
+  date: string,
 ): ResultRow[] {
+  const of = (variant: Variant) => samples.get(variant)!;
   const medianOf = (variant: Variant, key: keyof Sample) =>
-    median(samples.get(variant)!.map((sample) => sample[key]));
+    median(of(variant).map((sample) => sample[key]));
   return scenario.variants.flatMap((variant) => {
     const row = {
       scenario: scenario.id,
+      adapter: scenario.adapter,
       variant,
+      date,
       medianRps: medianOf(variant, 'rps'),
       p50: medianOf(variant, 'p50'),
       p99: medianOf(variant, 'p99'),
@@ -220,28 +272,31 @@ function rowsOf(
     );
     if (comparisons.length === 0) {
       const none = {
-        ratio: null,
         baseline: null,
+        extra: null,
         cpuRatio: null,
-        roundRatios: null,
+        rpsRatio: null,
+        target: null,
+        status: null,
       };
-      return [{ ...row, ...none, target: null, status: null }];
+      return [{ ...row, ...none }];
     }
     return comparisons.map(({ baseline, min }): ResultRow => {
-      const ratio = row.medianRps / medianOf(baseline, 'rps');
-      const base = samples.get(baseline)!;
-      const perRound = samples.get(variant)!.map((s, i) => s.rps / base[i].rps);
-      const status = min === undefined ? null : ratio >= min ? 'PASS' : 'MISS';
+      const base = of(baseline);
+      const rounds = of(variant);
+      const cpuRatio = spread(rounds.map((s, i) => base[i]!.cpu / s.cpu));
+      const status =
+        min === undefined ? null : cpuRatio.median >= min ? 'PASS' : 'MISS';
       if (status) {
-        const what = `${scenario.id} ${variant} ≥ ${min} × ${baseline}`;
+        const what = `${scenario.id} ${variant} CPU/req ≥ ${min} × ${baseline} (${cpuRatio.median.toFixed(3)})`;
         targets.push({ what, ok: status === 'PASS' });
       }
       return {
         ...row,
-        ratio,
         baseline,
-        cpuRatio: medianOf(baseline, 'cpu') / row.cpuPerRequest,
-        roundRatios: [Math.min(...perRound), Math.max(...perRound)],
+        extra: spread(rounds.map((s, i) => s.cpu - base[i]!.cpu)),
+        cpuRatio,
+        rpsRatio: spread(rounds.map((s, i) => s.rps / base[i]!.rps)),
         target: min ?? null,
         status,
       };
@@ -249,63 +304,107 @@ function rowsOf(
   });
 }
 
+/** Targets on how the extra µs of one scenario compare with another's. */
+function checkSameExtra(rows: ResultRow[]): void {
+  const find = (scenario: string, variant: Variant, baseline: Variant) =>
+    rows.find(
+      (r) =>
+        r.scenario === scenario &&
+        r.variant === variant &&
+        r.baseline === baseline,
+    );
+  for (const scenario of SCENARIOS) {
+    for (const { variant, baseline, sameExtraAs } of scenario.comparisons) {
+      if (!sameExtraAs) continue;
+      const row = find(scenario.id, variant, baseline);
+      const reference = find(sameExtraAs.scenario, variant, baseline);
+      if (!row?.extra || !reference?.extra) continue;
+      const extra = row.extra.median;
+      const bound = sameExtraAs.fraction * reference.extra.median;
+      targets.push({
+        what: `${scenario.id} ${variant} extra µs within ${100 * sameExtraAs.fraction}% of ${sameExtraAs.scenario}'s (${extra.toFixed(1)} vs ${reference.extra.median.toFixed(1)} ± ${bound.toFixed(1)})`,
+        ok: Math.abs(extra - reference.extra.median) <= bound,
+      });
+    }
+  }
+}
+
 async function http(): Promise<void> {
   const scenarios = SCENARIOS.filter((s) => selected(s.id));
   if (scenarios.length === 0) return;
   const servers = scenarios.reduce((n, s) => n + s.variants.length, 0);
-  const minutes = (servers * (WARM_UP_SECONDS + ROUNDS * SECONDS)) / 60;
+  const minutes =
+    (PROCESSES * servers * (WARM_UP_SECONDS + ROUNDS * SECONDS)) / 60;
   log(
-    `## HTTP: ${scenarios.length} scenarios, ${servers} servers, ${ROUNDS} rounds × ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, ${CONNECTIONS} connections, pipelining 1: about ${minutes.toFixed(1)} min\n`,
+    `## HTTP: ${scenarios.length} scenarios, ${servers} variants × ${PROCESSES} fresh processes, each ${ROUNDS} rounds × ${SECONDS} s after ${WARM_UP_SECONDS} s of warm-up, ${CONNECTIONS} connections, pipelining 1: about ${minutes.toFixed(1)} min\n`,
   );
-  const last: ResultRow[] = existsSync(RESULTS_FILE)
-    ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8'))
-    : [];
+  const last = existsSync(RESULTS_FILE)
+    ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results)
+    : undefined;
   const key = (r: ResultRow) => `${r.scenario} ${r.variant} ${r.baseline}`;
-  const lastRatio = new Map(last.map((r) => [key(r), r.ratio]));
+  const lastRatio = new Map(
+    (last?.rows ?? []).map((r) => [key(r), r.cpuRatio?.median]),
+  );
+  const date = new Date().toISOString();
+  const loadBefore = os.loadavg()[0]!;
   const rows: ResultRow[] = [];
   for (const scenario of scenarios)
-    rows.push(...rowsOf(scenario, await measureScenario(scenario)));
+    rows.push(...rowsOf(scenario, await measureScenario(scenario), date));
+  checkSameExtra(rows);
   log('');
-  const ratio = (value: number | null | undefined) => value?.toFixed(3) ?? '';
+  const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+  const range = (value: Spread | null, show: (x: number) => string) =>
+    value ? `${show(value.min)} – ${show(value.max)}` : '';
   printTable(
     [
       'scenario',
       'variant',
       'req/s',
-      'p50 ms',
       'p99 ms',
       'CPU µs/req',
       'vs',
-      'ratio',
-      'round ratios',
+      'extra µs',
+      'extra range',
       'CPU ratio',
+      'CPU ratio range',
+      'req/s ratio',
       'target',
       'status',
-      'last ratio',
+      'last CPU ratio',
     ],
     rows.map((r) => [
-      r.scenario,
+      `${r.scenario} ${r.adapter}`,
       r.variant,
       count(r.medianRps),
-      r.p50.toFixed(2),
       r.p99.toFixed(2),
-      count(r.cpuPerRequest),
+      r.cpuPerRequest.toFixed(1),
       r.baseline ?? '',
-      ratio(r.ratio),
-      r.roundRatios?.map((x) => x.toFixed(2)).join('–') ?? '',
-      ratio(r.cpuRatio),
+      r.extra ? fixed(1)(r.extra.median) : '',
+      range(r.extra, fixed(1)),
+      r.cpuRatio ? fixed(3)(r.cpuRatio.median) : '',
+      range(r.cpuRatio, fixed(2)),
+      r.rpsRatio ? fixed(3)(r.rpsRatio.median) : '',
       r.target === null ? '' : `≥ ${r.target}`,
       r.status ?? '',
-      ratio(lastRatio.get(key(r))),
+      lastRatio.get(key(r))?.toFixed(3) ?? '',
     ]),
-    'llrrrrlrrrlll',
+    'llrrrlrrrrrlll',
   );
   const ran = new Set(scenarios.map((s) => s.id));
-  const kept = last.filter((r) => !ran.has(r.scenario));
-  writeFileSync(
-    RESULTS_FILE,
-    `${JSON.stringify([...kept, ...rows], null, 2)}\n`,
-  );
+  const results: Results = {
+    date,
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.platform()} ${os.release()}, Node ${process.version}`,
+    loadAverage: [loadBefore, os.loadavg()[0]!],
+    settings: {
+      processes: PROCESSES,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmUpSeconds: WARM_UP_SECONDS,
+      connections: CONNECTIONS,
+    },
+    rows: [...(last?.rows ?? []).filter((r) => !ran.has(r.scenario)), ...rows],
+  };
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   log(`Wrote ${RESULTS_FILE.pathname}\n`);
 }
 

@@ -4,7 +4,7 @@
  * `{ port, problems }` to the parent. Then answers `heap` (bytes used after a full GC), `cpu`
  * (microseconds of CPU time used so far) and `stop`.
  */
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBenchApp, providerCalls } from './app.js';
 import {
@@ -42,9 +42,9 @@ const reply = (message: ServerMessage) => process.send!(message);
 
 const [variant, scenarioId] = process.argv.slice(2) as [Variant, string];
 const scenario = findScenario(scenarioId);
-const app = await createBenchApp(variant, scenario.routes);
+const app = await createBenchApp(variant, scenario.routes, scenario.adapter);
 await app.listen(0, '127.0.0.1');
-const { port } = app.getHttpServer().address() as AddressInfo;
+const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 
 const response = await send(port, scenario.request);
 const problems = mismatches(

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from 'node:http';
+import type { OutgoingHttpHeader, OutgoingMessage } from 'node:http';
 import vary from 'vary';
 import type { CorsDecision } from '../../core/cors-decision.js';
 
@@ -7,6 +7,8 @@ const OWNED_HEADERS = [
   'access-control-allow-credentials',
   'access-control-expose-headers',
 ];
+
+type HeaderValue = OutgoingHttpHeader | undefined;
 
 /**
  * Puts a decision on a response about to be written. The module owns the CORS response
@@ -25,7 +27,10 @@ export function applyCorsHeaders(
     else response.setHeader(name, value);
   }
   if (decision.vary)
-    vary(response as Parameters<typeof vary>[0], decision.vary);
+    response.setHeader(
+      'Vary',
+      withVary(response.getHeader('vary'), decision.vary),
+    );
   if (decision.debug) response.setHeader(DEBUG_HEADER, decision.debug);
 }
 
@@ -40,4 +45,45 @@ export function preflightHeaders(
   if (decision.vary) headers.vary = decision.vary;
   if (decision.debug) headers[DEBUG_HEADER] = decision.debug;
   return headers;
+}
+
+/**
+ * `applyCorsHeaders()` for headers handed to `writeHead()` as an object, which override those
+ * set on the response: returns them with the decision's, leaving the response as it is but for
+ * removing owned headers the decision does not have. Node writes such an object as it is when
+ * nothing was set on the response, without a `setHeader()` for each (Fastify sends this way).
+ */
+export function withCorsHeaders(
+  response: OutgoingMessage,
+  decision: CorsDecision,
+  given: Readonly<Record<string, HeaderValue>>,
+): Record<string, HeaderValue> {
+  const headers: Record<string, HeaderValue> = {};
+  let varyName: string | undefined;
+  for (const name of Object.keys(given)) {
+    const lower = name.toLowerCase();
+    if (lower === 'vary') varyName = name;
+    else if (!OWNED_HEADERS.includes(lower)) headers[name] = given[name];
+  }
+  for (const name of OWNED_HEADERS) {
+    const value = decision.headers[name];
+    if (value === undefined) response.removeHeader(name);
+    else headers[name] = value;
+  }
+  if (decision.vary) {
+    const current =
+      varyName === undefined ? response.getHeader('vary') : given[varyName];
+    headers[varyName ?? 'Vary'] = withVary(current, decision.vary);
+  } else if (varyName !== undefined) headers[varyName] = given[varyName];
+  if (decision.debug) headers[DEBUG_HEADER] = decision.debug;
+  return headers;
+}
+
+/** `Vary` with `field` merged in, as the `vary` package merges it. */
+function withVary(current: HeaderValue, field: string): string {
+  if (!current) return field;
+  return vary.append(
+    Array.isArray(current) ? current.join(', ') : String(current),
+    field,
+  );
 }

@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import onHeaders from 'on-headers';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsSources, CorsVerdict } from '../cors-engine.js';
-import { applyCorsHeaders } from './apply-cors-headers.js';
+import { applyCorsHeaders, withCorsHeaders } from './apply-cors-headers.js';
 
 /** Property of the adapter's request object holding its `CorsRequestState`. */
 export const CORS_STATE = Symbol('nestjs-cors-policy:state');
@@ -41,11 +40,63 @@ export function trackResponse(
   if (verdict && !verdict.allowed && !request.preflight) {
     dropValidators(request.headers);
   }
-  if (tracked) return;
-  onHeaders(response, function (this: ServerResponse) {
+  if (!tracked) hookWriteHead(holder, response);
+}
+
+type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+
+/**
+ * Makes `writeHead()`, which Node calls before any response's headers go out, put the
+ * decision current on `holder` on the response, or on the headers it is handed.
+ */
+function hookWriteHead(
+  holder: StatefulRequest,
+  response: ServerResponse,
+): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
+  const writeHead = response.writeHead as WriteHead;
+  const hooked: WriteHead = function (...args) {
     const { verdict } = holder[CORS_STATE]!;
-    if (verdict) applyCorsHeaders(this, verdict);
-  });
+    if (verdict) {
+      // writeHead(statusCode[, statusMessage][, headers])
+      const at = typeof args[1] === 'string' ? 2 : 1;
+      const headers = args[at];
+      if (headers === undefined || headers === null) {
+        applyCorsHeaders(this, verdict);
+      } else if (Array.isArray(headers)) {
+        setHeaderList(this, headers);
+        args.length = at;
+        applyCorsHeaders(this, verdict);
+      } else {
+        args[at] = withCorsHeaders(
+          this,
+          verdict,
+          headers as Record<string, OutgoingHttpHeader>,
+        );
+      }
+    }
+    return writeHead.apply(this, args);
+  };
+  response.writeHead = hooked;
+}
+
+/**
+ * Sets headers handed to `writeHead()` as a list, `[name, value, …]` or `[[name, value], …]`,
+ * on the response as Node would: each replaces any set before, and a name may repeat.
+ */
+function setHeaderList(response: ServerResponse, list: unknown[]): void {
+  const nested = Array.isArray(list[0]);
+  if (!nested && list.length % 2 !== 0)
+    throw new TypeError('headers array is malformed');
+  const pairs: Array<[string, string]> = nested
+    ? (list as Array<[string, string]>)
+    : Array.from({ length: list.length >> 1 }, (_, i): [string, string] => [
+        list[2 * i] as string,
+        list[2 * i + 1] as string,
+      ]);
+  for (const [name] of pairs) response.removeHeader(name);
+  for (const [name, value] of pairs)
+    if (name) response.appendHeader(name, value);
 }
 
 function dropValidators(headers: CorsRequest['headers']): void {

@@ -35,14 +35,23 @@ interface Entry extends ExpressHandle {
 }
 
 const DYNAMIC = /[:*?+()[\]{}!\\]/;
-const NON_ASCII = /[^\x20-\x7e]/;
+const SLASH = 0x2f;
 const RAW_ROUTE: ExpressHandle = { route: null, passesOn: false };
+
+/** The static routes of one path: what each method reaches when no dynamic route matches too. */
+interface StaticPath {
+  entries: Entry[];
+  byMethod: Map<string, RouteCandidates>;
+  /** For methods no entry names: the routes that take every method. */
+  otherMethods: RouteCandidates;
+}
 
 /**
  * Reads the route layers of an Express router: every route a method and path reach, in the
  * order Express tries them, up to the first that does not pass requests on. Each is matched by
  * Express's own `layer.match()`; finding the layers to match costs the same with 10 routes or
- * 1,000: static paths by a map lookup, dynamic ones by their static directory prefix.
+ * 1,000: static paths by a map lookup, dynamic ones by their static directory prefix. What a
+ * static path alone gives each method is worked out here, once.
  */
 export function expressRouteLookup(
   router: ExpressRouter,
@@ -51,7 +60,7 @@ export function expressRouteLookup(
   const caseSensitive = router.caseSensitive === true;
   const strict = router.strict === true;
   const fold = (path: string) => (caseSensitive ? path : path.toLowerCase());
-  const staticPaths = new Map<string, Entry[]>();
+  const staticEntries = new Map<string, Entry[]>();
   const dynamicPaths = new Map<string, Entry[]>();
   const prefixLengths = new Set<number>();
   /** Static paths compared by Express's own match only: see `isPlain`. */
@@ -80,7 +89,7 @@ export function expressRouteLookup(
     };
     const { path } = route;
     if (typeof path === 'string' && !DYNAMIC.test(path)) {
-      if (isPlain(path)) add(staticPaths, fold(path), entry);
+      if (isPlain(path)) add(staticEntries, fold(path), entry);
       else otherPaths.push(entry);
       return;
     }
@@ -91,27 +100,27 @@ export function expressRouteLookup(
     prefixLengths.add(prefix.length);
     add(dynamicPaths, prefix, entry);
   });
-  const handles = (entry: Entry, method: string) =>
-    entry.all ||
-    entry.methods.has(method) ||
-    (method === 'HEAD' && entry.methods.has('GET'));
+  const staticPaths = new Map<string, StaticPath>();
+  for (const [key, entries] of staticEntries) {
+    const named = new Set(entries.flatMap((entry) => [...entry.methods]));
+    if (named.has('GET')) named.add('HEAD');
+    const byMethod = new Map<string, RouteCandidates>();
+    for (const method of named) {
+      byMethod.set(method, reachable(handling(entries, method)));
+    }
+    const otherMethods = reachable(entries.filter((entry) => entry.all));
+    staticPaths.set(key, { entries, byMethod, otherMethods });
+  }
+
+  const lengths = [...prefixLengths].sort((a, b) => a - b);
 
   return (method, path) => {
     const folded = fold(path);
     const found: Entry[] = [];
-    if (isPlain(path) || (!strict && isPlain(path.slice(0, -1)))) {
-      const key = strict || !path.endsWith('/') ? folded : folded.slice(0, -1);
-      for (const entry of staticPaths.get(key) ?? []) {
-        if (handles(entry, method)) found.push(entry);
-      }
-    }
-    for (
-      let slash = folded.indexOf('/');
-      slash !== -1;
-      slash = folded.indexOf('/', slash + 1)
-    ) {
-      if (!prefixLengths.has(slash + 1)) continue;
-      for (const entry of dynamicPaths.get(folded.slice(0, slash + 1)) ?? []) {
+    for (const length of lengths) {
+      if (length > folded.length) break;
+      if (folded.charCodeAt(length - 1) !== SLASH) continue;
+      for (const entry of dynamicPaths.get(folded.slice(0, length)) ?? []) {
         if (handles(entry, method) && matches(entry.layer, path))
           found.push(entry);
       }
@@ -120,9 +129,26 @@ export function expressRouteLookup(
       if (handles(entry, method) && matches(entry.layer, path))
         found.push(entry);
     }
-    return reachable(found);
+    const trailing = !strict && path.charCodeAt(path.length - 1) === SLASH;
+    const known = staticPaths.get(trailing ? folded.slice(0, -1) : folded);
+    if (!known || !isPlain(trailing ? path.slice(0, -1) : path))
+      return reachable(found);
+    if (found.length === 0)
+      return known.byMethod.get(method) ?? known.otherMethods;
+    return reachable([...handling(known.entries, method), ...found]);
   };
 }
+
+function handles(entry: Entry, method: string): boolean {
+  return (
+    entry.all ||
+    entry.methods.has(method) ||
+    (method === 'HEAD' && entry.methods.has('GET'))
+  );
+}
+
+const handling = (entries: Entry[], method: string) =>
+  entries.filter((entry) => handles(entry, method));
 
 /**
  * A path that Express's match and a string comparison (case-folded unless routing is case
@@ -130,7 +156,13 @@ export function expressRouteLookup(
  * trailing slash after such a route path unless routing is strict.
  */
 function isPlain(path: string): boolean {
-  return path.length > 1 && !path.endsWith('/') && !NON_ASCII.test(path);
+  const last = path.length - 1;
+  if (last < 1 || path.charCodeAt(last) === SLASH) return false;
+  for (let i = 0; i <= last; i++) {
+    const code = path.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) return false;
+  }
+  return true;
 }
 
 /** The routes Express would try, in its order, up to the first that answers for sure. */
