@@ -1,7 +1,6 @@
 import {
   type INestApplication,
   Injectable,
-  type LoggerService,
   Module,
   type OnModuleInit,
   type Type,
@@ -29,6 +28,7 @@ import {
   type CorsPolicyProvider,
   CorsWsAdapter,
 } from '../../src/index.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 import { buildApp } from '../support/build-app.js';
 import { corsHeaders, http } from '../support/cors-requests.js';
@@ -92,21 +92,6 @@ const corsOptions = {
   default: { origin: [APP], credentials: true },
   policies: { partners: { origin: [PARTNER] } },
 };
-
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  private record(level: string) {
-    return (message: unknown, context?: unknown) => {
-      if (context === 'CorsModule')
-        this.lines.push(`${level} ${String(message)}`);
-    };
-  }
-  log = this.record('log');
-  error = this.record('error');
-  warn = this.record('warn');
-  debug = this.record('debug');
-  verbose = this.record('verbose');
-}
 
 const TRANSPORTS = {
   'socket.io': { plain: IoAdapter, cors: CorsIoAdapter(IoAdapter) },
