@@ -56,7 +56,7 @@ const putProfile = (headers = {}) => ({
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const engineName of selectedEngines()) {
-  describe(engineName, { timeout: 120_000 }, () => {
+  describe(engineName, { timeout: 600_000 }, () => {
     let engine;
     before(async () => {
       engine = await launch(engineName);

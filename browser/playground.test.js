@@ -124,7 +124,7 @@ function countColors(png, colors) {
 }
 
 for (const engineName of selectedEngines()) {
-  describe(engineName, { timeout: 120_000 }, () => {
+  describe(engineName, { timeout: 600_000 }, () => {
     let engine;
     before(async () => {
       engine = await launch(engineName);

@@ -1,4 +1,8 @@
-import type { OutgoingHttpHeader, OutgoingMessage } from 'node:http';
+import type {
+  OutgoingHttpHeader,
+  OutgoingMessage,
+  ServerResponse,
+} from 'node:http';
 import vary from 'vary';
 import type { CorsDecision } from '../../core/cors-decision.js';
 
@@ -86,4 +90,16 @@ function withVary(current: HeaderValue, field: string): string {
     Array.isArray(current) ? current.join(', ') : String(current),
     field,
   );
+}
+
+/** Answers a preflight on a Node response, and ends it. */
+export function answerPreflight(
+  res: ServerResponse,
+  decision: CorsDecision,
+): void {
+  res.statusCode = decision.status!;
+  const headers = preflightHeaders(decision);
+  for (const name in headers) res.setHeader(name, headers[name]!);
+  if (decision.status !== 204) res.setHeader('Content-Length', '0');
+  res.end();
 }

@@ -3,6 +3,7 @@ import type { CorsDecision } from '../../core/cors-decision.js';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsEngine, CorsSources, CorsVerdict } from '../cors-engine.js';
 import type { RouteCandidates } from '../cors-route.js';
+import { settle } from './settle.js';
 import {
   CORS_STATE,
   type CorsRequestState,
@@ -48,8 +49,7 @@ export class CorsDispatch {
       trackResponse(holder, response, { request, sources, verdict: settled });
       next();
     };
-    if (verdict instanceof Promise) verdict.then(proceed, next);
-    else proceed(verdict);
+    settle(verdict, next, proceed);
   }
 
   /**

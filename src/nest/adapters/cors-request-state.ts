@@ -59,7 +59,8 @@ function hookWriteHead(
     const { verdict } = holder[CORS_STATE]!;
     if (verdict) {
       // writeHead(statusCode[, statusMessage][, headers])
-      const at = typeof args[1] === 'string' ? 2 : 1;
+      // Node takes the headers from the third argument whenever one is given.
+      const at = typeof args[1] === 'string' || args[2] != null ? 2 : 1;
       const headers = args[at];
       if (headers === undefined || headers === null) {
         applyCorsHeaders(this, verdict);

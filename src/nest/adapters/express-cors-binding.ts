@@ -1,8 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
-import type { CorsDecision } from '../../core/cors-decision.js';
-import { preflightHeaders } from './apply-cors-headers.js';
+import { answerPreflight } from './apply-cors-headers.js';
 import type { CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
@@ -99,6 +98,19 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   seal(): RouteLookup {
+    const { dispatch } = this;
+    // Routes no controller owns decide from the unowned policy where Express dispatches to them.
+    for (const layer of this.app.router.stack) {
+      for (const item of layer.route?.stack ?? []) {
+        if (this.handles.has(item.handle)) continue;
+        item.handle = this.entering(
+          item.handle as Handler,
+          (holder) => dispatch.unownedSources(holder),
+          () => '(raw route)',
+          true,
+        );
+      }
+    }
     this.lookup = expressRouteLookup(this.app.router, (handle) =>
       this.handles.get(handle),
     );
@@ -153,12 +165,4 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       );
     };
   }
-}
-
-function answerPreflight(res: ServerResponse, decision: CorsDecision): void {
-  res.statusCode = decision.status!;
-  const headers = preflightHeaders(decision);
-  for (const name in headers) res.setHeader(name, headers[name]!);
-  if (decision.status !== 204) res.setHeader('Content-Length', '0');
-  res.end();
 }

@@ -36,7 +36,8 @@ interface Entry extends ExpressHandle {
 
 const DYNAMIC = /[:*?+()[\]{}!\\]/;
 const SLASH = 0x2f;
-const RAW_ROUTE: ExpressHandle = { route: null, passesOn: false };
+/** A route no controller owns: an Express handler may call `next()`, so it may pass on. */
+const RAW_ROUTE: ExpressHandle = { route: null, passesOn: true };
 
 /** The static routes of one path: what each method reaches when no dynamic route matches too. */
 interface StaticPath {

@@ -155,13 +155,11 @@ export class FastifyCorsBinding implements CorsHttpBinding {
           reply: FastifyReply,
         ) {
           if (request[CORS_STATE]) return notFound.call(this, request, reply);
-          return new Promise((resolve) =>
-            begin(request, reply, (error) =>
-              resolve(
-                error ? reply.send(error) : notFound.call(this, request, reply),
-              ),
-            ),
+          // The reply is sent by the preflight answer, the error or the not-found handler.
+          begin(request, reply, (error) =>
+            error ? reply.send(error) : notFound.call(this, request, reply),
           );
+          return undefined;
         };
         return original.apply(self, args);
       },

@@ -156,7 +156,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
     const server = this.servers.get(key);
     if (!server?.sources.length) return undefined;
     const { headers } = req;
-    if (isSameOrigin(headers)) return SAME_ORIGIN;
+    if (isSameOrigin(req)) return SAME_ORIGIN;
     const request = toCorsRequest(
       req.method ?? 'GET',
       parseUrl(req)?.pathname ?? '/',

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
-import type { CorsDecision } from '../../core/cors-decision.js';
-import { applyCorsHeaders } from '../adapters/apply-cors-headers.js';
+import {
+  answerPreflight,
+  applyCorsHeaders,
+} from '../adapters/apply-cors-headers.js';
 import { settle } from '../adapters/settle.js';
 import { CorsGatewayPolicies } from './cors-gateway-policies.js';
 import { gatewayServerKey } from './gateway-metadata.js';
@@ -105,13 +107,4 @@ function refuseDenied(
     if (typeof own === 'function') return (own as AllowRequest)(req, callback);
     callback(null, true);
   };
-}
-
-function answerPreflight(res: ServerResponse, decision: CorsDecision): void {
-  res.statusCode = decision.status!;
-  for (const name in decision.headers)
-    res.setHeader(name, decision.headers[name]!);
-  if (decision.vary) res.setHeader('Vary', decision.vary);
-  if (decision.status !== 204) res.setHeader('Content-Length', '0');
-  res.end();
 }

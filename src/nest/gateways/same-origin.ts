@@ -1,18 +1,18 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 
 /**
- * Whether a handshake comes from a page of the server's own host: its `Origin`, an `http:` or
- * `https:` origin, names the host and port of its `Host` header. A browser sends both as they
- * are, so a page of another site never passes. Such a page needs no CORS over HTTP, and so
- * it needs no policy to open a socket either.
+ * Whether a handshake comes from a page of the server's own origin: its `Origin` names the
+ * scheme of the connection (`https:` over TLS, else `http:`) and the host and port of its
+ * `Host` header. A browser sends both as they are, so a page of another site, or a plain-http
+ * page of this host talking to its TLS server, never passes. Such a page needs no CORS over
+ * HTTP, and so it needs no policy to open a socket either.
  */
-export function isSameOrigin(headers: IncomingHttpHeaders): boolean {
-  const { origin, host } = headers;
+export function isSameOrigin(req: IncomingMessage): boolean {
+  const { origin, host } = req.headers;
   if (typeof origin !== 'string' || host === undefined) return false;
-  const scheme = origin.startsWith('https://')
-    ? 8
-    : origin.startsWith('http://')
-      ? 7
-      : 0;
-  return scheme > 0 && origin.slice(scheme) === host.toLowerCase();
+  const scheme = (req.socket as Partial<TLSSocket>).encrypted
+    ? 'https://'
+    : 'http://';
+  return origin === `${scheme}${host.toLowerCase()}`;
 }
