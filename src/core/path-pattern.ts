@@ -7,6 +7,8 @@
 export interface PathPattern {
   readonly text: string;
   matches(path: string): boolean;
+  /** The same, ignoring case, for a path as a lenient router reads it (see the engine). */
+  matchesLoosely(path: string): boolean;
 }
 
 export type PathPatternResult =
@@ -31,13 +33,16 @@ export function parsePathPattern(text: unknown): PathPatternResult {
     };
   }
   const prefix = star === -1 ? undefined : text.slice(0, -1);
+  const matcher = (literal: string) =>
+    prefix === undefined
+      ? (path: string) => path === literal
+      : (path: string) => path.startsWith(literal);
+  const lower = (prefix ?? text).toLowerCase();
   return {
     pattern: {
       text,
-      matches:
-        prefix === undefined
-          ? (path) => path === text
-          : (path) => path.startsWith(prefix),
+      matches: matcher(prefix ?? text),
+      matchesLoosely: matcher(lower),
     },
   };
 }

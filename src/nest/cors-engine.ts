@@ -6,6 +6,7 @@ import {
   decide,
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
+import type { PathPattern } from '../core/path-pattern.js';
 import type { CorsReasonCode } from '../core/cors-reason.js';
 import { intersectDecisions } from '../core/intersect-decisions.js';
 import { showError } from '../core/show-value.js';
@@ -72,8 +73,20 @@ export class CorsEngine {
 
   /** The policy of responses no controller produced for `path`: its `paths` rule, else the default. */
   unownedSources(path: string): CorsSources {
+    const exact = this.ruleSources((pattern) => pattern.matches(path));
+    if (this.registry.paths.length === 0) return exact;
+    // A router may serve `/ADMIN` or `/%61dmin` as `/admin`: where the path as routers may read
+    // it falls under another rule, the request gets only what both allow.
+    const lenient = loosePath(path);
+    const loose = this.ruleSources((pattern) =>
+      pattern.matchesLoosely(lenient),
+    );
+    return loose === exact ? exact : [...new Set([...exact, ...loose])];
+  }
+
+  private ruleSources(matches: (pattern: PathPattern) => boolean): CorsSources {
     for (const rule of this.registry.paths) {
-      if (rule.pattern.matches(path)) return rule.sources;
+      if (matches(rule.pattern)) return rule.sources;
     }
     const { defaultSource } = this.registry;
     if (!this.defaults || this.defaults[0] !== defaultSource)
@@ -291,6 +304,17 @@ function inputOf(request: CorsRequest, ownMethod: boolean): CorsInput {
       headers['access-control-request-private-network'] === 'true',
     ownMethod,
   };
+}
+
+/** A path as a lenient router may read it: decoded, lower case, without repeated slashes. */
+function loosePath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape stays as it is, as routers answer it with 400.
+  }
+  return decoded.toLowerCase().replace(/\/{2,}/g, '/');
 }
 
 const isDecision = (verdict: CorsVerdict): verdict is CorsDecision =>
