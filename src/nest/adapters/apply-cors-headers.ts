@@ -14,6 +14,9 @@ const OWNED_HEADERS = [
 
 type HeaderValue = OutgoingHttpHeader | undefined;
 
+/** The lengths of `vary` and the owned names: a name of another length is none of them. */
+const LENGTHS = new Set(['vary', ...OWNED_HEADERS].map((name) => name.length));
+
 /**
  * Puts a decision on a response about to be written. The module owns the CORS response
  * headers: it sets those the decision has (replacing any set elsewhere, so there is exactly
@@ -62,12 +65,17 @@ export function withCorsHeaders(
   decision: CorsDecision,
   given: Readonly<Record<string, HeaderValue>>,
 ): Record<string, HeaderValue> {
-  const headers: Record<string, HeaderValue> = {};
+  const names = Object.keys(given);
   let varyName: string | undefined;
-  for (const name of Object.keys(given)) {
-    const lower = name.toLowerCase();
-    if (lower === 'vary') varyName = name;
-    else if (!OWNED_HEADERS.includes(lower)) headers[name] = given[name];
+  const headers: Record<string, HeaderValue> = {};
+  if (names.every((name) => !LENGTHS.has(name.length))) {
+    Object.assign(headers, given);
+  } else {
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      if (lower === 'vary') varyName = name;
+      else if (!OWNED_HEADERS.includes(lower)) headers[name] = given[name];
+    }
   }
   for (const name of OWNED_HEADERS) {
     const value = decision.headers[name];
