@@ -28,7 +28,10 @@ export type {
   CorsRequest,
 } from './core/cors-policy-options.js';
 export { CorsConfigurationError } from './core/config-issue.js';
-export type { CorsConfigIssue } from './core/config-issue.js';
+export type {
+  CorsConfigIssue,
+  CorsConfigIssueCode,
+} from './core/config-issue.js';
 export type { CorsHeaders } from './core/cors-decision.js';
 export type { CorsReasonCode } from './core/cors-reason.js';
 export type { CorsDecisionEvent } from './nest/cors-decision-event.js';

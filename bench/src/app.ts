@@ -16,6 +16,7 @@ import {
   type CorsModuleOptions,
   CorsPolicy,
   type CorsPolicyOptions,
+  type CorsDecisionEvent,
   type CorsPolicyProvider,
 } from 'nestjs-cors-policy';
 import {
@@ -24,6 +25,7 @@ import {
   MID_ORIGIN,
   MIXED_POLICY,
   POLICY,
+  REPORT_ONLY_CANDIDATE,
   routePolicy,
 } from './policy.js';
 import type { Adapter, Variant } from './scenarios.js';
@@ -78,6 +80,13 @@ class BenchPolicyProvider implements CorsPolicyProvider {
   }
 }
 
+/** Decisions by route, policy and code, as a metrics counter would keep them. */
+const decisions = new Map<string, number>();
+function countDecision({ route, policy, code }: CorsDecisionEvent): void {
+  const key = `${route} ${policy} ${code}`;
+  decisions.set(key, (decisions.get(key) ?? 0) + 1);
+}
+
 interface CorsSetup {
   module?: CorsModuleOptions;
   enableCors?: typeof ENABLE_CORS_OPTIONS;
@@ -99,6 +108,12 @@ const SETUPS: Record<Variant, CorsSetup> = {
     providers: [BenchPolicyProvider],
   },
   'module-mixed': { module: { default: MIXED_POLICY } },
+  'module-listener': {
+    module: { default: POLICY, onDecision: countDecision },
+  },
+  'module-report-only': {
+    module: { default: { ...POLICY, reportOnly: REPORT_ONLY_CANDIDATE } },
+  },
 };
 
 /**

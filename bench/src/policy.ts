@@ -17,6 +17,15 @@ export const POLICY = {
   maxAge: 600,
 } satisfies CorsPolicyOptions;
 
+/**
+ * S8: a candidate that would refuse the origin every request comes from, so each request is
+ * reported (to the log, which the bench's logger drops).
+ */
+export const REPORT_ONLY_CANDIDATE: CorsPolicyOptions = {
+  ...POLICY,
+  origin: POLICY.origin.filter((origin) => origin !== ALLOWED_ORIGIN),
+};
+
 /** The same policy for `app.enableCors()` (the `cors` package). */
 export const ENABLE_CORS_OPTIONS: CorsPolicyOptions = {
   ...POLICY,

@@ -4,7 +4,7 @@
  * between the variants, and the server reports the CPU time it spent over each round.
  * Env: BENCH_PROCESSES (3), BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_WARMUP (2),
  * BENCH_ONLY (comma-separated ids among micro, memory, S1, S2, S3-get-10, S3-get,
- * S3-preflight, S4, S5, S6, S7), BENCH_CPU_PROF (1).
+ * S3-preflight, S4, S5, S6, S7, S8), BENCH_CPU_PROF (1).
  */
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -15,7 +15,9 @@ export type Variant =
   | 'module-one-origin'
   | 'module-big-allowlist'
   | 'module-provider'
-  | 'module-mixed';
+  | 'module-mixed'
+  | 'module-listener'
+  | 'module-report-only';
 
 export type Adapter = 'express' | 'fastify';
 
@@ -188,6 +190,20 @@ export const SCENARIOS: Scenario[] = [
       { variant: 'module', baseline: 'enableCors' },
     ],
     expect: (v) => (v === 'bare' ? noCors : denied),
+  },
+  {
+    id: 'S8',
+    title:
+      'S1 with an onDecision listener, or a report-only candidate that disagrees',
+    adapter: 'express',
+    routes: 0,
+    request: get('/items', ALLOWED_ORIGIN),
+    variants: ['module', 'module-listener', 'module-report-only'],
+    comparisons: [
+      { variant: 'module-listener', baseline: 'module' },
+      { variant: 'module-report-only', baseline: 'module' },
+    ],
+    expect: () => allowed(ALLOWED_ORIGIN),
   },
   {
     id: 'S7',

@@ -34,7 +34,13 @@ function expectOneError(
   expect(result.policy).toBeUndefined();
   const errors = ofSeverity(result, 'error');
   expect(errors).toEqual([
-    { severity: 'error', subject: SUBJECT, field, message: expect.any(String) },
+    {
+      severity: 'error',
+      code: expect.any(String),
+      subject: SUBJECT,
+      field,
+      message: expect.any(String),
+    },
   ]);
   expect(errors[0]?.message).toMatch(message);
 }
@@ -261,6 +267,7 @@ describe('compilePolicy', () => {
         expect(result.issues).toEqual([
           {
             severity: 'error',
+            code: 'invalid_policy',
             subject: SUBJECT,
             field: 'policy',
             message: expect.stringMatching(/^a policy is an object/),
@@ -290,6 +297,49 @@ describe('compilePolicy', () => {
         ['error', 'exposedHeaders'],
         ['error', 'maxAge'],
         ['error', 'optionsSuccessStatus'],
+      ]);
+    });
+
+    it.each([
+      [{ origin: APP, maxage: 600 }, 'unknown_option'],
+      [{ origin: APP, maxAge: -1 }, 'invalid_value'],
+      [{ origin: APP, credentials: 'yes' }, 'invalid_value'],
+      [{ origin: APP, methods: 5 }, 'invalid_value'],
+      [{ methods: ['GET'] }, 'missing_value'],
+      [{ origin: ['https://app.example.com/'] }, 'invalid_origin'],
+      [{ origin: ['chrome-extension://*'] }, 'invalid_origin'],
+      [{ origin: APP, methods: ['GE T'] }, 'invalid_name'],
+      [{ origin: APP, methods: ['*', 'GET'] }, 'invalid_name'],
+      [{ origin: APP, methods: ['TRACE'] }, 'forbidden_method'],
+      [{ origin: '*', credentials: true }, 'unsafe_with_credentials'],
+      [{ origin: [APP, 'null'], credentials: true }, 'unsafe_with_credentials'],
+      [
+        { origin: APP, exposedHeaders: '*', credentials: true },
+        'unsafe_with_credentials',
+      ],
+      [
+        { origin: ['http://app.example.com'], credentials: true },
+        'insecure_origin',
+      ],
+      [
+        { origin: APP, reportOnly: { origin: APP, reportOnly: {} } },
+        'invalid_policy',
+      ],
+    ])('%j → code %s', (options, code) => {
+      expect(compile(options).issues).toEqual([
+        expect.objectContaining({ severity: 'error', code }),
+      ]);
+    });
+
+    it.each([
+      [{ origin: [] }, 'no_effect'],
+      [{ origin: APP, allowedHeaders: ['Cookie'] }, 'no_effect'],
+      [{ origin: APP, exposedHeaders: ['Set-Cookie'] }, 'no_effect'],
+      [{ origin: APP, allowInsecureOrigins: true }, 'no_effect'],
+      [{ origin: APP, methods: ['get'] }, 'method_case'],
+    ])('%j → warning %s', (options, code) => {
+      expect(compile(options).issues).toEqual([
+        expect.objectContaining({ severity: 'warning', code }),
       ]);
     });
 
@@ -336,6 +386,7 @@ describe('compilePolicy', () => {
       expect(result.issues).toEqual([
         {
           severity: 'warning',
+          code: expect.any(String),
           subject: SUBJECT,
           field,
           message: expect.stringMatching(message),
@@ -349,6 +400,7 @@ describe('compilePolicy', () => {
       expect(result.issues).toEqual([
         {
           severity: 'warning',
+          code: 'no_effect',
           subject: SUBJECT,
           field: 'origin',
           message: 'the list is empty, so no origin is ever allowed',
@@ -431,6 +483,7 @@ describe('compilePolicy: plain-http origins with credentials', () => {
     expect(result.issues).toEqual([
       {
         severity: 'warning',
+        code: 'no_effect',
         subject: SUBJECT,
         field: 'allowInsecureOrigins',
         message:
@@ -459,33 +512,35 @@ describe('CorsConfigurationError', () => {
   const issues: CorsConfigIssue[] = [
     {
       severity: 'error',
+      code: 'invalid_origin',
       subject: 'policy "a"',
       field: 'origin',
       message: 'bad origin',
     },
     {
       severity: 'error',
+      code: 'invalid_value',
       subject: 'AppController#hello',
       field: 'maxAge',
       message: 'too long',
     },
   ];
 
-  it('lists every issue as `subject › field: message`', () => {
+  it('lists every issue as `subject › field: message [code]`', () => {
     const error = new CorsConfigurationError(issues);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('CorsConfigurationError');
     expect(error.issues).toBe(issues);
     expect(error.message).toBe(
       'Invalid CORS configuration (2 errors):\n' +
-        '  - policy "a" › origin: bad origin\n' +
-        '  - AppController#hello › maxAge: too long',
+        '  - policy "a" › origin: bad origin [invalid_origin]\n' +
+        '  - AppController#hello › maxAge: too long [invalid_value]',
     );
   });
 
   it('says "1 error" for one issue', () => {
     expect(new CorsConfigurationError(issues.slice(0, 1)).message).toBe(
-      'Invalid CORS configuration (1 error):\n  - policy "a" › origin: bad origin',
+      'Invalid CORS configuration (1 error):\n  - policy "a" › origin: bad origin [invalid_origin]',
     );
   });
 
@@ -498,8 +553,8 @@ describe('CorsConfigurationError', () => {
     const lines = new CorsConfigurationError(found).message.split('\n');
     expect(lines).toEqual([
       'Invalid CORS configuration (2 errors):',
-      `  - ${SUBJECT} › methods: ${found[0]?.message}`,
-      `  - ${SUBJECT} › maxAge: ${found[1]?.message}`,
+      `  - ${SUBJECT} › methods: ${found[0]?.message} [forbidden_method]`,
+      `  - ${SUBJECT} › maxAge: ${found[1]?.message} [invalid_value]`,
     ]);
     expect(lines[1]).toMatch(
       /^ {2}- policy "test" › methods: TRACE is forbidden/,

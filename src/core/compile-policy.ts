@@ -1,5 +1,5 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import type { CorsConfigIssue } from './config-issue.js';
+import type { CorsConfigIssue, CorsConfigIssueCode } from './config-issue.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
 import { allowsInsecureOrigins } from './insecure-origin.js';
 import { OriginMatcher } from './origin-matcher.js';
@@ -57,10 +57,10 @@ export function compilePolicy(
   options: CorsPolicyOptions,
 ): CompileResult {
   const issues: CorsConfigIssue[] = [];
-  const error = (field: string, message: string) =>
-    issues.push({ severity: 'error', subject, field, message });
-  const warn = (field: string, message: string) =>
-    issues.push({ severity: 'warning', subject, field, message });
+  const error: Report = (code, field, message) =>
+    issues.push({ severity: 'error', code, subject, field, message });
+  const warn: Report = (code, field, message) =>
+    issues.push({ severity: 'warning', code, subject, field, message });
 
   if (
     typeof options !== 'object' ||
@@ -68,6 +68,7 @@ export function compilePolicy(
     Array.isArray(options)
   ) {
     error(
+      'invalid_policy',
       'policy',
       'a policy is an object such as { origin: ["https://app.example.com"] }',
     );
@@ -76,6 +77,7 @@ export function compilePolicy(
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.has(key)) {
       error(
+        'unknown_option',
         key,
         `unknown option; the options are ${[...OPTION_NAMES].join(', ')}`,
       );
@@ -95,6 +97,7 @@ export function compilePolicy(
   );
   if (allowInsecure && !credentials) {
     warn(
+      'no_effect',
       'allowInsecureOrigins',
       'has no effect without credentials: plain http origins are refused only with credentials; remove it',
     );
@@ -111,6 +114,7 @@ export function compilePolicy(
   for (const method of methods.list ?? []) {
     if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
       error(
+        'forbidden_method',
         'methods',
         `${method} is forbidden by browsers and never needs CORS; remove it`,
       );
@@ -119,6 +123,7 @@ export function compilePolicy(
       NORMALIZED_METHODS.has(method.toUpperCase())
     ) {
       warn(
+        'method_case',
         'methods',
         `method names are case-sensitive and browsers send ${method.toUpperCase()}, not ${method}`,
       );
@@ -134,6 +139,7 @@ export function compilePolicy(
     const lower = header.toLowerCase();
     if (lower === 'origin' || lower === 'cookie' || lower.startsWith('sec-')) {
       warn(
+        'no_effect',
         'allowedHeaders',
         `${header} is set by the browser itself and never requested by a page; this entry has no effect`,
       );
@@ -151,6 +157,7 @@ export function compilePolicy(
       header.toLowerCase() === 'set-cookie2'
     ) {
       warn(
+        'no_effect',
         'exposedHeaders',
         `${header} is never readable by a page, whatever the server says; this entry has no effect`,
       );
@@ -162,6 +169,7 @@ export function compilePolicy(
     !(Number.isInteger(maxAge) && maxAge >= 0 && maxAge <= MAX_AGE_LIMIT)
   ) {
     error(
+      'invalid_value',
       'maxAge',
       `${showValue(maxAge)} is not a whole number of seconds from 0 to ${MAX_AGE_LIMIT}; browsers cap it anyway (Chromium at 7200)`,
     );
@@ -172,6 +180,7 @@ export function compilePolicy(
       : options.optionsSuccessStatus;
   if (!(Number.isInteger(status) && status >= 200 && status <= 299)) {
     error(
+      'invalid_value',
       'optionsSuccessStatus',
       `${showValue(status)} is not a 2xx status; browsers fail preflights with any other; use 204 or 200`,
     );
@@ -217,12 +226,16 @@ export function compilePolicy(
   return { policy, issues };
 }
 
-type Report = (field: string, message: string) => void;
+type Report = (
+  code: CorsConfigIssueCode,
+  field: string,
+  message: string,
+) => void;
 
 function checkBoolean(value: unknown, field: string, error: Report): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean')
-    error(field, `${showValue(value)} is not true or false`);
+    error('invalid_value', field, `${showValue(value)} is not true or false`);
   return value === true;
 }
 
@@ -241,6 +254,7 @@ function compileOrigin(
 ): CompiledOrigin | undefined {
   if (origin === undefined) {
     error(
+      'missing_value',
       'origin',
       `is required: list the origins allowed, e.g. origin: ['https://app.example.com']`,
     );
@@ -249,6 +263,7 @@ function compileOrigin(
   if (origin === '*' || origin === true) {
     if (credentials) {
       error(
+        'unsafe_with_credentials',
         'origin',
         `${origin === '*' ? "'*'" : 'true'} with credentials would let every website read your users' data; list the origins that may, e.g. origin: ['https://app.example.com']`,
       );
@@ -260,22 +275,28 @@ function compileOrigin(
   }
   const entries = Array.isArray(origin) ? origin : [origin];
   if (entries.length === 0)
-    warn('origin', 'the list is empty, so no origin is ever allowed');
+    warn(
+      'no_effect',
+      'origin',
+      'the list is empty, so no origin is ever allowed',
+    );
   const patterns: OriginPattern[] = [];
   for (const entry of entries) {
     const result = parseOriginEntry(entry);
     if (result.error !== undefined) {
-      error('origin', result.error);
+      error('invalid_origin', 'origin', result.error);
     } else {
       patterns.push(result.pattern);
       if (result.pattern.kind === 'null' && credentials) {
         error(
+          'unsafe_with_credentials',
           'origin',
           `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
         );
       }
       if (secureOnly && allowsInsecureOrigins(result.pattern)) {
         error(
+          'insecure_origin',
           'origin',
           `${JSON.stringify(entry)} is served without TLS, and with credentials anyone who can intercept traffic to that page can make credentialed requests from it; use https, or set allowInsecureOrigins: true to accept that risk (loopback origins such as http://localhost:5173 need neither)`,
         );
@@ -303,18 +324,23 @@ function compileList(
 ): CompiledList {
   if (value === undefined) return { list: undefined, any: false };
   if (typeof value !== 'string' && !Array.isArray(value)) {
-    error(field, `${showValue(value)} is not a string or an array of strings`);
+    error(
+      'invalid_value',
+      field,
+      `${showValue(value)} is not a string or an array of strings`,
+    );
     return { list: undefined, any: false };
   }
   const items = (Array.isArray(value) ? value : value.split(',')).map((item) =>
     typeof item === 'string' ? item.replace(OUTER_BLANKS, '') : item,
   );
   if (items.length > 1 && items.includes('*')) {
-    error(field, `'*' must stand alone: write ${field}: '*'`);
+    error('invalid_name', field, `'*' must stand alone: write ${field}: '*'`);
   }
   if (items.length === 1 && items[0] === '*') {
     if (credentials && field !== 'allowedHeaders') {
       error(
+        'unsafe_with_credentials',
         field,
         `'*' is taken literally by browsers when credentials are on; list the names instead`,
       );
@@ -327,6 +353,7 @@ function compileList(
       names.push(item);
     } else {
       error(
+        'invalid_name',
         field,
         `${showValue(item)} is not a valid name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
       );
@@ -355,6 +382,7 @@ function compileReportOnly(
       issues: [
         {
           severity: 'error',
+          code: 'invalid_policy',
           subject,
           field: 'reportOnly.reportOnly',
           message:

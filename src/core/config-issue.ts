@@ -1,10 +1,63 @@
 /**
+ * What kind of problem a configuration issue is, for machines (tests, tooling). Stable: a code
+ * is never renamed, only added.
+ *
+ * Errors:
+ * - `invalid_policy`: a policy (or a `reportOnly` candidate) is not an options object.
+ * - `unknown_option`: an option the policy does not have (a typo, usually).
+ * - `invalid_value`: an option of the wrong type or out of range.
+ * - `missing_value`: a required option is absent (`origin`, a path rule's `policy`).
+ * - `invalid_origin`: an `origin` entry that is not an origin or an origin pattern.
+ * - `invalid_name`: a method or header name that is not an HTTP token, or `'*'` among names.
+ * - `forbidden_method`: `CONNECT`, `TRACE` or `TRACK`, which browsers never send.
+ * - `unsafe_with_credentials`: a wildcard, `true` or `'null'` that credentials would make
+ *   dangerous or that browsers refuse with credentials.
+ * - `insecure_origin`: a plain `http` origin with credentials.
+ * - `unknown_policy`: a policy name that no policy has, or `@CorsPolicy()` with no default.
+ * - `invalid_provider`: a provider class that is unregistered, scoped, or has no `getPolicy()`.
+ * - `invalid_path`: a malformed `paths` pattern.
+ * - `gateway_shares_server`: a gateway without a policy shares its server with one that has.
+ * - `missing_adapter`: a gateway policy without the module's WebSocket adapter.
+ * - `conflicting_option`: another option would answer the same CORS requests.
+ *
+ * Warnings:
+ * - `no_effect`: an entry or option that changes nothing.
+ * - `method_case`: a lower-case method name browsers send in upper case.
+ * - `route_method_not_allowed`: explicit `methods` that leave out a governed route's method.
+ * - `path_covers_route`: a `paths` rule that also covers controller routes.
+ *
+ * @publicApi
+ */
+export type CorsConfigIssueCode =
+  | 'invalid_policy'
+  | 'unknown_option'
+  | 'invalid_value'
+  | 'missing_value'
+  | 'invalid_origin'
+  | 'invalid_name'
+  | 'forbidden_method'
+  | 'unsafe_with_credentials'
+  | 'insecure_origin'
+  | 'unknown_policy'
+  | 'invalid_provider'
+  | 'invalid_path'
+  | 'gateway_shares_server'
+  | 'missing_adapter'
+  | 'conflicting_option'
+  | 'no_effect'
+  | 'method_case'
+  | 'route_method_not_allowed'
+  | 'path_covers_route';
+
+/**
  * One problem found in a configuration, with where it is and how to fix it.
  *
  * @publicApi
  */
 export interface CorsConfigIssue {
   severity: 'error' | 'warning';
+  /** What kind of problem it is, for machines. */
+  code: CorsConfigIssueCode;
   /** The policy or route: `policy "partners"`, `AppController#hello`. */
   subject: string;
   /** The option at fault: `origin`, `maxAge`… */
@@ -13,9 +66,9 @@ export interface CorsConfigIssue {
   message: string;
 }
 
-/** `subject › field: message`, on one line. */
+/** `subject › field: message [code]`, on one line. */
 export function formatIssue(issue: CorsConfigIssue): string {
-  return `${issue.subject} › ${issue.field}: ${issue.message}`;
+  return `${issue.subject} › ${issue.field}: ${issue.message} [${issue.code}]`;
 }
 
 /**

@@ -146,6 +146,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
       ];
       if (ids.length === 0) return;
       this.registry.warn(
+        'path_covers_route',
         `paths[${i}]`,
         'path',
         `${JSON.stringify(pattern.text)} also covers ${ids.join(', ')}, which keep${ids.length === 1 ? 's' : ''} the policy of ${ids.length === 1 ? 'its' : 'their'} controller; paths rules apply only to responses no controller produces`,

@@ -40,6 +40,11 @@ export class CorsPolicyProviders {
     Type<CorsPolicyProvider>,
     ProviderSource
   >();
+  /**
+   * How many times each source's cache was invalidated: an answer asked for before an
+   * invalidation and settled after it is not cached, so it cannot bring back what was dropped.
+   */
+  private readonly invalidations = new WeakMap<ProviderSource, number>();
   /** What each distinct object a provider returned compiled to. */
   private readonly compiled = new WeakMap<
     object,
@@ -58,7 +63,7 @@ export class CorsPolicyProviders {
   /** The source of provider class `type`; `report` gets what makes it unusable. */
   sourceOf(
     type: Type<CorsPolicyProvider>,
-    report: (field: string, message: string) => void,
+    report: (message: string) => void,
   ): ProviderSource | undefined {
     const known = this.sources.get(type);
     if (known) return known;
@@ -77,28 +82,26 @@ export class CorsPolicyProviders {
 
   private lookUp(
     type: Type<CorsPolicyProvider>,
-    report: (field: string, message: string) => void,
+    report: (message: string) => void,
   ): CorsPolicyProvider | undefined {
     let scope: Scope | undefined;
     try {
       scope = this.moduleRef.introspect(type).scope;
     } catch {
       report(
-        'provider',
         `${type.name} is not a registered provider; add it to the providers of a module`,
       );
       return undefined;
     }
     if (scope !== undefined && scope !== Scope.DEFAULT) {
       report(
-        'provider',
         `${type.name} is ${scope === Scope.REQUEST ? 'request' : 'transient'}-scoped; a policy provider is asked before any request scope exists: make it a singleton and read the request from getPolicy(request)`,
       );
       return undefined;
     }
     const provider = this.moduleRef.get(type, { strict: false });
     if (typeof provider?.getPolicy !== 'function') {
-      report('provider', `${type.name} has no getPolicy(request) method`);
+      report(`${type.name} has no getPolicy(request) method`);
       return undefined;
     }
     return provider;
@@ -119,15 +122,40 @@ export class CorsPolicyProviders {
       const hit = key === undefined ? undefined : cache!.get(key);
       if (hit !== undefined) return hit;
       const answer = provider.getPolicy(request);
-      return answer instanceof Promise
-        ? this.withinTimeout(answer).then(
-            (value) => this.accept(source, key, value),
-            (error: unknown) => this.fail(name, error),
-          )
-        : this.accept(source, key, answer);
+      if (!(answer instanceof Promise)) return this.accept(source, key, answer);
+      const asked = this.invalidations.get(source);
+      return this.withinTimeout(answer).then(
+        (value) =>
+          this.accept(
+            source,
+            this.invalidations.get(source) === asked ? key : undefined,
+            value,
+          ),
+        (error: unknown) => this.fail(name, error),
+      );
     } catch (error) {
       return this.fail(name, error);
     }
+  }
+
+  /**
+   * Drops the cached answers of provider class `type`: the one for `key`, or all of them.
+   * Returns how many were dropped. Throws if no route, rule or gateway uses `type`.
+   */
+  invalidate(type: Type<CorsPolicyProvider>, key?: string): number {
+    const source = this.sources.get(type);
+    if (!source) {
+      throw new Error(
+        `${typeof type === 'function' ? type.name : showValue(type)} is not the CORS policy provider of any route, path rule or gateway`,
+      );
+    }
+    const { cache } = source;
+    this.invalidations.set(source, (this.invalidations.get(source) ?? 0) + 1);
+    if (!cache) return 0;
+    if (key !== undefined) return cache.delete(key) ? 1 : 0;
+    const { size } = cache;
+    cache.clear();
+    return size;
   }
 
   private withinTimeout<T>(answer: Promise<T>): Promise<T> {

@@ -2,7 +2,10 @@ import { Inject, Injectable, type Type } from '@nestjs/common';
 import { compilePolicy } from '../core/compile-policy.js';
 import { type PathPattern, parsePathPattern } from '../core/path-pattern.js';
 import { showValue } from '../core/show-value.js';
-import type { CorsConfigIssue } from '../core/config-issue.js';
+import type {
+  CorsConfigIssue,
+  CorsConfigIssueCode,
+} from '../core/config-issue.js';
 import type { CorsPolicyOptions } from '../core/cors-policy-options.js';
 import { DEFAULT_POLICY } from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
@@ -64,6 +67,7 @@ export class CorsPolicyRegistry {
     const { paths = [] } = this.options;
     if (!Array.isArray(paths)) {
       this.report(
+        'invalid_value',
         'CorsModule',
         'paths',
         `${showValue(paths)} is not a list; write paths: [{ path: '/graphql', policy: 'spa' }]`,
@@ -74,12 +78,13 @@ export class CorsPolicyRegistry {
       const subject = `paths[${i}]`;
       const parsed = parsePathPattern(rule?.path);
       if (parsed.error !== undefined) {
-        this.report(subject, 'path', parsed.error);
+        this.report('invalid_path', subject, 'path', parsed.error);
         return [];
       }
       const { policy } = rule;
       if (policy === undefined) {
         this.report(
+          'missing_value',
           subject,
           'policy',
           'is required: a policy name, inline options, a provider class, or false for no CORS',
@@ -122,6 +127,7 @@ export class CorsPolicyRegistry {
     if (metadata === DEFAULT_POLICY) {
       if (!this.defaultSource) {
         this.report(
+          'unknown_policy',
           routeId,
           '@CorsPolicy()',
           'the module has no default policy; set default in CorsModule.forRoot() or name a policy',
@@ -142,6 +148,7 @@ export class CorsPolicyRegistry {
       if (!source && !Object.hasOwn(this.options.policies ?? {}, ref)) {
         const known = Object.keys(this.options.policies ?? {});
         this.report(
+          'unknown_policy',
           subject,
           'policy',
           `no policy is named ${JSON.stringify(ref)}; known policies: ${known.length ? known.join(', ') : 'none'}`,
@@ -165,8 +172,8 @@ export class CorsPolicyRegistry {
     ref: CorsPolicyOptions | Type<CorsPolicyProvider>,
   ): PolicySource | undefined {
     if (typeof ref === 'function') {
-      return this.providers.sourceOf(ref, (field, message) =>
-        this.report(subject, field, message),
+      return this.providers.sourceOf(ref, (message) =>
+        this.report('invalid_provider', subject, 'provider', message),
       );
     }
     const { policy, issues } = compilePolicy(name, subject, ref);
@@ -175,12 +182,22 @@ export class CorsPolicyRegistry {
   }
 
   /** Records a configuration error, reported at bootstrap with the others. */
-  report(subject: string, field: string, message: string): void {
-    this.found.push({ severity: 'error', subject, field, message });
+  report(
+    code: CorsConfigIssueCode,
+    subject: string,
+    field: string,
+    message: string,
+  ): void {
+    this.found.push({ severity: 'error', code, subject, field, message });
   }
 
   /** Records a warning about a route: logged at bootstrap, without failing it. */
-  warn(subject: string, field: string, message: string): void {
-    this.found.push({ severity: 'warning', subject, field, message });
+  warn(
+    code: CorsConfigIssueCode,
+    subject: string,
+    field: string,
+    message: string,
+  ): void {
+    this.found.push({ severity: 'warning', code, subject, field, message });
   }
 }

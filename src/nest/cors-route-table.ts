@@ -75,6 +75,7 @@ export class CorsRouteTable {
     )
       return;
     this.registry.warn(
+      'route_method_not_allowed',
       route.id,
       'methods',
       `policy ${JSON.stringify(policy.name)} does not list ${method}, the method of this route, so browsers can never call it cross-origin; add ${method} to its methods`,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
 import type { CorsReasonCode } from '../core/cors-reason.js';
 import { describeCandidates } from './adapters/cors-dispatch.js';
@@ -8,6 +8,8 @@ import {
 } from './adapters/cors-request-state.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
+import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
+import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { toCorsRequest } from './cors-request.js';
 
 /**
@@ -69,7 +71,26 @@ export class CorsService {
   constructor(
     private readonly engine: CorsEngine,
     private readonly installer: CorsInstaller,
+    private readonly providers: CorsPolicyProviders,
   ) {}
+
+  /**
+   * Drops what `providerCache` holds for a provider class: the answer for one `cacheKey()`
+   * value, or every answer. The next request asks the provider again. An answer that was being
+   * computed while this ran is used for its request but not cached. Returns how many answers
+   * were dropped. Throws if no route, path rule or gateway uses `provider`.
+   *
+   * It acts on this instance only: an app with several instances broadcasts the call (see the
+   * README's recipe "Invalidating across instances"); without it, a change reaches every
+   * instance within `providerCache.ttl`.
+   *
+   * @example
+   * // A tenant edited its custom domains:
+   * cors.invalidate(TenantCorsPolicy, tenantId);
+   */
+  invalidate(provider: Type<CorsPolicyProvider>, key?: string): number {
+    return this.providers.invalidate(provider, key);
+  }
 
   /**
    * Turns on or off the `CORS-Denied` debug header on refused preflights and denied requests

@@ -26,6 +26,7 @@ export function providerSettings(options: CorsModuleOptions): {
     if (isPositiveInteger(value)) return true;
     issues.push({
       severity: 'error',
+      code: 'invalid_value',
       subject: 'CorsModule',
       field,
       message: `${showValue(value)} is not a positive whole number of ${unit}`,

@@ -111,11 +111,27 @@ describe.each(ADAPTERS)(
           ['OrdersController#defaulted', '@CorsPolicy()', 'no default policy'],
         ].map(([subject, field, ...mentions]) => ({
           severity: 'error',
+          code: expect.any(String),
           subject,
           field,
           message: mentioning(...mentions),
         })),
       );
+      expect(error.issues.map((issue) => issue.code)).toEqual([
+        'unsafe_with_credentials',
+        'unsafe_with_credentials',
+        ...Array<string>(14).fill('invalid_origin'),
+        'unsafe_with_credentials',
+        'invalid_name',
+        'invalid_name',
+        'forbidden_method',
+        'invalid_name',
+        'unsafe_with_credentials',
+        'invalid_value',
+        'invalid_value',
+        'unknown_policy',
+        'unknown_policy',
+      ]);
       expect(error.message).toMatch(/^Invalid CORS configuration/);
     });
 
@@ -160,12 +176,14 @@ describe.each(ADAPTERS)(
       expect(error.issues).toEqual([
         {
           severity: 'error',
+          code: 'invalid_value',
           subject: 'CorsModule',
           field: 'providerCache.ttl',
           message: expect.stringMatching(/^-1 is not a positive whole number/),
         },
         {
           severity: 'error',
+          code: 'invalid_value',
           subject: 'CorsModule',
           field: 'providerCache.max',
           message: expect.stringMatching(/^0 is not a positive whole number/),
@@ -193,6 +211,7 @@ describe.each(ADAPTERS)(
       expect(error.issues).toEqual([
         {
           severity: 'error',
+          code: 'invalid_origin',
           subject: 'default policy',
           field: 'origin',
           message: expect.stringContaining('"https://app.example.com/"'),

@@ -66,7 +66,7 @@ describe.each(ADAPTERS)('every method Nest routes (%s)', (adapter) => {
       logger,
     });
     expect(logger.lines).toContain(
-      'warn ReportsController#remove › methods: policy "ReportsController#remove (inline)" does not list DELETE, the method of this route, so browsers can never call it cross-origin; add DELETE to its methods',
+      'warn ReportsController#remove › methods: policy "ReportsController#remove (inline)" does not list DELETE, the method of this route, so browsers can never call it cross-origin; add DELETE to its methods [route_method_not_allowed]',
     );
     const res = await preflight(app, '/reports', APP, 'DELETE');
     expect(res.status).toBe(403);

@@ -188,6 +188,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
     for (const { name, address, source } of gateways) {
       if (!source) {
         this.registry.report(
+          'gateway_shares_server',
           name,
           'policy',
           `it shares its WebSocket server (${describeAddress(address)}) with ${names}, governed by a CORS policy, and a handshake reaches every gateway of its server: give ${name} a policy too, or its own port or path`,
@@ -197,12 +198,14 @@ export class CorsGatewayPolicies implements OnModuleInit {
     for (const { name, address, source } of governed) {
       if (!transport) {
         this.registry.report(
+          'missing_adapter',
           name,
           'adapter',
           `its CORS policy ${JSON.stringify(source!.name)} needs the WebSocket adapter of the module: call app.useWebSocketAdapter(new (CorsIoAdapter(IoAdapter))(app)), or CorsWsAdapter(WsAdapter) for ws, before app.init(); or set @CorsPolicy(false) on ${name}`,
         );
       } else if (transport === 'socket.io' && address.options.cors) {
         this.registry.report(
+          'conflicting_option',
           name,
           'cors',
           `@WebSocketGateway({ cors }) would answer the Socket.IO handshake's CORS instead of its CORS policy ${JSON.stringify(source!.name)}: remove the cors option`,
