@@ -367,8 +367,9 @@ const QUICK_START_CHECKS = [
 
 /**
  * The source of apps a, b and c: plain JavaScript, decorators applied as functions.
- * It prints `exports <names>` (what the library exports, as this app loads it) and
- * `listening <port>`.
+ * Once it listens, it checks itself with `nestjs-cors-policy/testing` (a failed expectation
+ * stops it), then prints `surface <JSON>` (its CORS surface), `exports <names>` (what the
+ * library exports, as this app loads it) and `listening <port>`.
  */
 function appSource({ esm, fastify }) {
   const imports = esm
@@ -376,12 +377,14 @@ function appSource({ esm, fastify }) {
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 ${fastify ? "import { FastifyAdapter } from '@nestjs/platform-fastify';\n" : ''}import * as cors from 'nestjs-cors-policy';
+import * as testing from 'nestjs-cors-policy/testing';
 `
     : `'use strict';
 require('reflect-metadata');
 const { Controller, Get, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 ${fastify ? "const { FastifyAdapter } = require('@nestjs/platform-fastify');\n" : ''}const cors = require('nestjs-cors-policy');
+const testing = require('nestjs-cors-policy/testing');
 `;
   return `${imports}
 const { CorsModule, CorsPolicy } = cors;
@@ -433,6 +436,17 @@ async function main() {
   });
   app.setGlobalPrefix('api');
   await app.listen(0, '127.0.0.1');
+  await testing.expectCorsRequest(
+    app,
+    { path: '/api/hello', origin: ${JSON.stringify(APP_ORIGIN)}, credentials: true },
+    'readable',
+  );
+  await testing.expectCorsPreflight(
+    app,
+    { path: '/api/partners', origin: ${JSON.stringify(APP_ORIGIN)}, method: 'GET' },
+    'refused',
+  );
+  console.log('surface ' + JSON.stringify(testing.corsSurface(app)));
   console.log('exports ' + Object.keys(cors).sort().join(','));
   console.log('listening ' + app.getHttpServer().address().port);
 }
@@ -776,7 +790,9 @@ async function checkApp(app, tarball) {
   const warnings = server.output
     .split('\n')
     .filter(
-      (line) => /warn|error/i.test(line) && !/^exports |^listening /.test(line),
+      (line) =>
+        /warn|error/i.test(line) &&
+        !/^surface |^exports |^listening /.test(line),
     );
   record(
     'no warnings or errors printed',
@@ -785,6 +801,7 @@ async function checkApp(app, tarball) {
   return {
     lines,
     exports: /^exports (.*)$/m.exec(server.stdout)?.[1],
+    surface: /^surface (.*)$/m.exec(server.stdout)?.[1],
   };
 }
 
@@ -823,10 +840,23 @@ try {
   );
   // Every app installs, builds and boots in parallel; lines print in a fixed order.
   const pending = APPS.map((app) => checkApp(app, tarball));
-  const [cjsApp, esmApp] = pending;
+  const [cjsApp, esmApp, fastifyApp] = pending;
   for (const [index, promise] of pending.entries()) {
     const outcome = await promise;
     if (promise === cjsApp) {
+      // Apps a, b and c are one app, on CommonJS and ESM, Express and Fastify: one surface.
+      const surfaces = [outcome, await esmApp, await fastifyApp].map(
+        (app) => app?.surface,
+      );
+      outcome.lines.push({
+        ok:
+          surfaces[0] !== undefined &&
+          surfaces.every((surface) => surface === surfaces[0]),
+        line: `${APPS[index]?.name}  nestjs-cors-policy/testing: corsSurface() is the same in apps a, b and c`,
+        error: new Error(
+          surfaces.map((surface) => surface ?? '(not printed)').join('\n'),
+        ),
+      });
       // App a loaded the library with require(), app b with import: the same API.
       const cjs = outcome.exports;
       const esm = (await esmApp)?.exports;

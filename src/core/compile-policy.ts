@@ -15,11 +15,11 @@ export const DEFAULT_METHODS = [
   'POST',
   'DELETE',
 ];
-/** Methods a browser sends without asking: always allowed. */
-const SAFELISTED_METHODS = ['GET', 'HEAD', 'POST'];
+/** Methods a browser sends without asking (CORS-safelisted methods): always allowed. */
+export const SAFELISTED_METHODS: readonly string[] = ['GET', 'HEAD', 'POST'];
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 /** The methods `fetch()` upper-cases, whatever case the page wrote them in. */
-const NORMALIZED_METHODS = new Set([
+export const NORMALIZED_METHODS: ReadonlySet<string> = new Set([
   'DELETE',
   'GET',
   'HEAD',

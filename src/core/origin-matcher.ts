@@ -14,7 +14,8 @@ export class OriginMatcher {
   private readonly regexps: RegExp[] = [];
   readonly allowsNull: boolean;
 
-  constructor(patterns: readonly OriginPattern[]) {
+  /** `patterns`: the allowlist, in the order it was written. */
+  constructor(readonly patterns: readonly OriginPattern[]) {
     let allowsNull = false;
     for (const pattern of patterns) {
       switch (pattern.kind) {

@@ -1,4 +1,8 @@
-import { type OriginPattern, parseOriginEntry } from './origin-pattern.js';
+import {
+  type OriginPattern,
+  parseOriginEntry,
+  showOriginPattern,
+} from './origin-pattern.js';
 
 function patternOf(entry: string | RegExp): OriginPattern {
   const result = parseOriginEntry(entry);
@@ -317,6 +321,28 @@ describe('parseOriginEntry', () => {
   it('refuses values that are neither strings nor RegExps', () => {
     expect(errorOf(42 as unknown as string)).toBe(
       '42 is not an origin: use strings and RegExps',
+    );
+  });
+});
+
+describe('showOriginPattern', () => {
+  it.each([
+    'https://app.example.com',
+    'http://localhost:5173',
+    'null',
+    'https://*.example.com',
+    'https://*.example.com:8443',
+    'https://*.example.com:*',
+    'http://localhost:*',
+    'http://[::1]:*',
+    'chrome-extension://abcdefghijklmnop',
+  ])('shows %s as written', (entry) => {
+    expect(showOriginPattern(patternOf(entry))).toBe(entry);
+  });
+
+  it('shows a RegExp as written, not as anchored for matching', () => {
+    expect(showOriginPattern(patternOf(/^https:\/\/[a-z]+\.dev$/gi))).toBe(
+      '/^https:\\/\\/[a-z]+\\.dev$/gi',
     );
   });
 });

@@ -10,7 +10,8 @@ export type OriginPattern =
   | { kind: 'subdomains'; scheme: string; domain: string; port: string }
   /** `scheme://host:*`: that host on any port. */
   | { kind: 'any-port'; scheme: string; host: string }
-  | { kind: 'regexp'; regexp: RegExp };
+  /** `regexp` is anchored as a whole; `text` is the RegExp as written, e.g. `/^https:\/\/a\.dev$/i`. */
+  | { kind: 'regexp'; regexp: RegExp; text: string };
 
 export type OriginPatternResult =
   | { pattern: OriginPattern; error?: undefined }
@@ -56,8 +57,28 @@ function parseRegExp(regexp: RegExp): OriginPatternResult {
   }
   const flags = regexp.flags.replace(/[gy]/g, '');
   return {
-    pattern: { kind: 'regexp', regexp: new RegExp(`^(?:${source})$`, flags) },
+    pattern: {
+      kind: 'regexp',
+      regexp: new RegExp(`^(?:${source})$`, flags),
+      text: String(regexp),
+    },
   };
+}
+
+/** An allowlist entry as written, for a description of the policy: the inverse of parsing. */
+export function showOriginPattern(pattern: OriginPattern): string {
+  switch (pattern.kind) {
+    case 'exact':
+      return pattern.origin;
+    case 'null':
+      return 'null';
+    case 'subdomains':
+      return `${pattern.scheme}://*.${pattern.domain}${pattern.port && `:${pattern.port}`}`;
+    case 'any-port':
+      return `${pattern.scheme}://${pattern.host}:*`;
+    case 'regexp':
+      return pattern.text;
+  }
 }
 
 /** Schemes whose URLs have a tuple origin in the URL Standard, so `new URL()` serializes it. */

@@ -162,11 +162,19 @@ export class CorsInstaller implements OnApplicationBootstrap {
 
   /** The routes a method and path reach, as the adapter routes them. */
   routesOf(method: string, path: string) {
+    return this.sealedLookup('CorsService.explain()')(method, path);
+  }
+
+  /**
+   * The adapter's routing, read at bootstrap; before that, an error that tells `caller` when
+   * it may be called.
+   */
+  sealedLookup(caller: string): RouteLookup {
     if (!this.lookup) {
       throw new Error(
-        'CorsService.explain() reads the routes Nest registered: call it from onApplicationBootstrap() on, or once the application has started',
+        `${caller} reads the routes Nest registered: call it from onApplicationBootstrap() on, or once the application has started`,
       );
     }
-    return this.lookup(method, path);
+    return this.lookup;
   }
 }

@@ -8,11 +8,20 @@ import { hostMatcherOf, routeMethodOf } from './nest-internals.js';
 import { routeOwnerOf } from './route-owners.js';
 import type { RouteHandle } from './route-handle.js';
 
+/** A controller route as Nest handed it to the adapter. */
+export interface RouteRegistration {
+  /** The method it is declared for: `GET`, `SEARCH`…, or `ALL`. */
+  readonly method: string;
+  /** The path the adapter routes it at, e.g. `/api/v2/users/:id`. */
+  readonly path: string;
+  readonly route: CorsRoute;
+}
+
 /** The controller methods that serve routes, each with its policy, by the handler Nest registered. */
 @Injectable()
 export class CorsRouteTable {
   private readonly byController = new Map<Type, Map<string, CorsRoute>>();
-  private readonly paths: Array<{ path: string; route: CorsRoute }> = [];
+  private readonly paths: RouteRegistration[] = [];
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
@@ -25,12 +34,14 @@ export class CorsRouteTable {
    */
   routeOfHandle(handle: RouteHandle, path: unknown): CorsRoute | undefined {
     const route = this.routeOf(handle);
-    if (route && typeof path === 'string') this.paths.push({ path, route });
+    const method = routeMethodOf(handle);
+    if (route && method && typeof path === 'string')
+      this.paths.push({ method, path, route });
     return route;
   }
 
-  /** The paths Nest registered controller routes at, with each one's route. */
-  registered(): ReadonlyArray<{ path: string; route: CorsRoute }> {
+  /** The controller routes Nest registered, in its order. */
+  registered(): readonly RouteRegistration[] {
     return this.paths;
   }
 

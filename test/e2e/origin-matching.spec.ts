@@ -1,8 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { APP_ORIGIN, calls, createTestApp } from '../fixtures/test-app.js';
-import { http, preflight } from '../support/cors-requests.js';
+import { http } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { rawRequest } from '../support/build-app.js';
+import {
+  expectCorsPreflight,
+  expectCorsRequest,
+} from '../../src/testing/index.js';
 
 /**
  * The matching rules themselves are unit-tested (src/core/origin-matcher.spec.ts,
@@ -34,30 +38,36 @@ describe.each(ADAPTERS)('origin matching (%s)', (adapter) => {
       'http://localhost:5173',
       'https://abc.regex.dev',
     ])
-      expect(await allowOrigin('/api/patterns', origin)).toBe(origin);
+      await expectCorsRequest(
+        app,
+        { path: '/api/patterns', origin },
+        'readable',
+      );
     for (const origin of [
       'https://example.com',
       'https://localhost:5173',
       'https://abc.regex.dev.evil.net',
     ])
-      expect(await allowOrigin('/api/patterns', origin)).toBeUndefined();
+      await expectCorsRequest(
+        app,
+        { path: '/api/patterns', origin },
+        'unreadable',
+      );
   });
 
   it('waits for an async origin function; a throw denies, and fails a preflight with 403', async () => {
-    expect(
-      await allowOrigin('/api/by-function', 'https://api.trusted.dev'),
-    ).toBe('https://api.trusted.dev');
-    expect(
-      await allowOrigin('/api/by-function', 'https://api.untrusted.dev'),
-    ).toBeUndefined();
-    expect(
-      await allowOrigin('/api/by-function', 'https://throws.dev'),
-    ).toBeUndefined();
-    const refused = await preflight(
+    const path = '/api/by-function';
+    await expectCorsRequest(
       app,
-      '/api/by-function',
-      'https://throws.dev',
-      'GET',
+      { path, origin: 'https://api.trusted.dev' },
+      'readable',
+    );
+    for (const origin of ['https://api.untrusted.dev', 'https://throws.dev'])
+      await expectCorsRequest(app, { path, origin }, 'unreadable');
+    const refused = await expectCorsPreflight(
+      app,
+      { path, origin: 'https://throws.dev', method: 'GET' },
+      'refused',
     );
     expect(refused.status).toBe(403);
   });

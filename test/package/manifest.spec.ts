@@ -30,6 +30,11 @@ const API_NAMES = [
   'CorsPolicy',
   'CorsService',
 ];
+const TESTING_NAMES = [
+  'corsSurface',
+  'expectCorsPreflight',
+  'expectCorsRequest',
+];
 
 /** Child processes run without Jest's NODE_OPTIONS (--experimental-vm-modules). */
 const env = { ...process.env, NODE_OPTIONS: '' };
@@ -154,19 +159,27 @@ describe('package manifest', () => {
     }
   });
 
-  it('resolves the same API through import and require', () => {
-    const imported = exec('node', [
-      '--input-type=module',
-      '-e',
-      `import('${manifest.name}').then((m) => console.log(Object.keys(m).sort().join(',')))`,
-    ]).trim();
-    const required = exec('node', [
-      '-e',
-      `console.log(Object.keys(require('${manifest.name}')).sort().join(','))`,
-    ]).trim();
-    expect(required).toBe(imported);
-    expect(imported.split(',')).toEqual(expect.arrayContaining(API_NAMES));
-  }, 30_000);
+  it.each([
+    ['', API_NAMES],
+    ['/testing', TESTING_NAMES],
+  ])(
+    'resolves the same API through import and require (%s)',
+    (subpath, names) => {
+      const specifier = `${manifest.name}${subpath}`;
+      const imported = exec('node', [
+        '--input-type=module',
+        '-e',
+        `import('${specifier}').then((m) => console.log(Object.keys(m).sort().join(',')))`,
+      ]).trim();
+      const required = exec('node', [
+        '-e',
+        `console.log(Object.keys(require('${specifier}')).sort().join(','))`,
+      ]).trim();
+      expect(required).toBe(imported);
+      expect(imported.split(',')).toEqual(expect.arrayContaining(names));
+    },
+    30_000,
+  );
 
   it('packs only package.json, README, LICENSE and dist/, without specs', () => {
     const [pack] = JSON.parse(
@@ -190,6 +203,8 @@ describe('package manifest', () => {
         'package.json',
         'dist/index.js',
         'dist/index.d.ts',
+        'dist/testing/index.js',
+        'dist/testing/index.d.ts',
       ]),
     );
   }, 60_000);

@@ -1,0 +1,148 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  type CorsPolicyDescription,
+  describePolicy,
+} from '../core/describe-policy.js';
+import { CorsInstaller } from '../nest/cors-installer.js';
+import { CorsPolicyRegistry } from '../nest/cors-policy-registry.js';
+import { CorsRouteTable } from '../nest/cors-route-table.js';
+import type { PolicySource } from '../nest/policy-source.js';
+
+/**
+ * Everything an application lets other origins do, as plain sorted data: compare it with
+ * `expect(corsSurface(app)).toMatchSnapshot()`, and a change that widens CORS shows up in
+ * review.
+ *
+ * @publicApi
+ */
+export interface CorsSurface {
+  /**
+   * The policy of responses that no controller route and no `paths` rule covers (404s, raw
+   * routes), by its name in `policies`; `null` for no CORS.
+   */
+  default: string | null;
+  /** The rules of the `paths` option, in the order they are tried. */
+  paths: CorsSurfacePathRule[];
+  /** Every controller route, sorted by path, method and handler. */
+  routes: CorsSurfaceRoute[];
+  /** What each policy named above allows, by name, sorted. */
+  policies: Record<string, CorsSurfacePolicy>;
+}
+
+/**
+ * A controller route and its policy.
+ *
+ * @publicApi
+ */
+export interface CorsSurfaceRoute {
+  /** The method it is declared for: `GET`, `SEARCH`…, or `ALL`. */
+  method: string;
+  /**
+   * The path as Nest hands it to the adapter, with the global prefix and URI version:
+   * `/api/v2/users/:id`. (Express's adapter rewrites a legacy wildcard `/files/*` as
+   * `/files/{*path}`.)
+   */
+  path: string;
+  /** `Controller#method`. */
+  handler: string;
+  /** The name of its policy in `policies`; `null` for no CORS (`@CorsPolicy(false)`). */
+  policy: string | null;
+}
+
+/**
+ * A rule of the `paths` option and its policy.
+ *
+ * @publicApi
+ */
+export interface CorsSurfacePathRule {
+  /** The path or prefix as written: `/graphql`, `/docs*`. */
+  path: string;
+  /** The name of its policy in `policies`; `null` for no CORS. */
+  policy: string | null;
+}
+
+/**
+ * What a policy allows; for a provider, which computes its policy per request,
+ * `provider <class name>`.
+ *
+ * @publicApi
+ */
+export type CorsSurfacePolicy = CorsPolicyDescription | `provider ${string}`;
+
+/**
+ * Describes the CORS surface of an application whose `init()` has resolved: every controller
+ * route with its policy, the `paths` rules, the default, and what each of those policies
+ * allows. Two applications configured alike get equal surfaces, on Express and on Fastify.
+ *
+ * @example
+ * expect(corsSurface(app)).toMatchSnapshot();
+ */
+export function corsSurface(app: INestApplication): CorsSurface {
+  app.get(CorsInstaller).sealedLookup('corsSurface()');
+  const registry = app.get(CorsPolicyRegistry);
+  const registered = app
+    .get(CorsRouteTable)
+    .registered()
+    .map(({ method, path, route }) => ({
+      method,
+      path,
+      handler: route.id,
+      source: route.source,
+    }))
+    .sort(
+      (a, b) =>
+        compare(a.path, b.path) ||
+        compare(a.method, b.method) ||
+        compare(a.handler, b.handler),
+    );
+  const names = new PolicyNames();
+  // In this order: the names are given as they are first met, then described.
+  return {
+    default: names.of(registry.defaultSource),
+    paths: registry.paths.map(({ pattern, sources: [source] }) => ({
+      path: pattern.text,
+      policy: names.of(source),
+    })),
+    routes: registered.map(({ source, ...route }) => ({
+      ...route,
+      policy: names.of(source),
+    })),
+    policies: names.describe(),
+  };
+}
+
+/**
+ * The name each policy goes by in a surface: its own, and where two policies share one
+ * (a named policy and a provider class of that name), the later one numbered.
+ */
+class PolicyNames {
+  private readonly names = new Map<PolicySource, string>();
+
+  of(source: PolicySource | undefined): string | null {
+    if (!source) return null;
+    const known = this.names.get(source);
+    if (known !== undefined) return known;
+    const taken = new Set(this.names.values());
+    let name = source.name;
+    for (let n = 2; taken.has(name); n++) name = `${source.name} (${n})`;
+    this.names.set(source, name);
+    return name;
+  }
+
+  describe(): Record<string, CorsSurfacePolicy> {
+    return Object.fromEntries(
+      [...this.names]
+        .map(([source, name]) => [name, describeSource(source)] as const)
+        .sort(([a], [b]) => compare(a, b)),
+    );
+  }
+}
+
+function describeSource(source: PolicySource): CorsSurfacePolicy {
+  return source.kind === 'provider'
+    ? `provider ${source.name}`
+    : describePolicy(source.policy);
+}
+
+/** By UTF-16 code units, the same whatever the locale. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
