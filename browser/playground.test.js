@@ -32,6 +32,8 @@ const EXPECTED = {
   'inline-public': ['readable', '200'],
   'provider-tenant': ['readable', '200'],
   'wildcard-previews': ['blocked', ''],
+  'csrf-trusted': ['readable', '201'],
+  'csrf-untrusted': ['readable', '403'],
 };
 
 let demo;
@@ -171,6 +173,18 @@ for (const engineName of selectedEngines()) {
           /header "x-debug" not allowed/,
         );
         assert.match(rows['disabled-route'].text, /blocked by CORS/);
+        // Nest's CSRF check trusts the write whose policy has credentials, and refuses the
+        // other with its own 403, which carries the CORS headers of `origin: '*'`.
+        assert.match(rows['csrf-trusted'].text, /"saved":\{"note":"hello"\}/);
+        assert.match(rows['csrf-trusted'].explanation, /with credentials/);
+        assert.match(
+          rows['csrf-untrusted'].text,
+          /"message":"Cross-origin request detected/,
+        );
+        assert.doesNotMatch(
+          rows['csrf-untrusted'].explanation,
+          /with credentials/,
+        );
         assert.deepEqual(await readGateway(page), {
           outcome: 'connected',
           text: 'echo: "hello"',
@@ -223,7 +237,23 @@ for (const engineName of selectedEngines()) {
         assert.equal(rows['handler-delete'].outcome, 'blocked');
         assert.equal(rows['simple-get'].outcome, 'blocked');
         assert.equal(rows['inline-public'].outcome, 'readable');
+        // A POST needs no preflight: the CSRF check refuses it, with no CORS headers for here.
+        assert.equal(rows['csrf-trusted'].outcome, 'blocked');
+        assert.deepEqual(
+          [rows['csrf-untrusted'].outcome, rows['csrf-untrusted'].status],
+          ['readable', '403'],
+        );
         assert.equal((await readGateway(page)).outcome, 'refused');
+        // The toggle's PUT is a write under the default policy: its preflight is refused.
+        await page.evaluate(() =>
+          document.querySelector('#toggle-tenant').click(),
+        );
+        await waitFor(
+          page,
+          () =>
+            !document.querySelector('#toggle-refused').hidden &&
+            document.body.dataset.ready === 'true',
+        );
       });
       await playground(`http://app.localhost:${port}`, async (page) => {
         const rows = await readRows(page);

@@ -2,6 +2,8 @@
 // and shows what the browser let this page read, next to the server's explanation.
 const API = window.API;
 const json = { 'Content-Type': 'application/json' };
+// A form's body: its Content-Type is CORS-safelisted, so a POST of it needs no preflight.
+const form = new URLSearchParams({ note: 'hello' });
 
 /** Each case is one fetch; `header` reads a response header instead of the body. */
 const CASES = [
@@ -80,6 +82,22 @@ const CASES = [
     id: 'wildcard-previews',
     label: 'Wildcard subdomains (previews)',
     path: '/api/previews',
+  },
+  // Without a preflight, a write reaches the API from any page: Nest's CSRF check decides.
+  {
+    id: 'csrf-trusted',
+    label: 'CSRF check: a POST under a policy with credentials',
+    method: 'POST',
+    path: '/api/notes',
+    body: form,
+    credentials: 'include',
+  },
+  {
+    id: 'csrf-untrusted',
+    label: "CSRF check: a POST under origin '*', never with credentials",
+    method: 'POST',
+    path: '/api/notes/public',
+    body: form,
   },
 ];
 
@@ -162,6 +180,7 @@ function describeExplanation(e) {
         e.preflight && 'preflight',
         `route ${e.route ?? 'none'}`,
         e.status && `status ${e.status}`,
+        e.headers?.['access-control-allow-credentials'] && 'with credentials',
         exposed && `exposes ${exposed}`,
       ]
         .filter(Boolean)
@@ -183,6 +202,7 @@ async function runCase(test) {
   const notes = [
     test.credentials && 'credentials: include',
     ...Object.keys(test.headers ?? {}),
+    !preflight && method !== 'GET' && 'no preflight',
   ].filter(Boolean);
   const badge =
     result.outcome === 'blocked'
@@ -266,11 +286,15 @@ async function toggleTenant() {
   const next = origins.includes(location.origin)
     ? origins.filter((origin) => origin !== location.origin)
     : [...origins, location.origin];
-  await fetch(url, {
+  const saved = await fetch(url, {
     method: 'PUT',
     headers: json,
     body: JSON.stringify({ origins: next }),
-  });
+  }).then(
+    (response) => response.ok,
+    () => false,
+  );
+  $('#toggle-refused').hidden = saved;
   await runAll();
 }
 

@@ -13,6 +13,7 @@ import {
   Injectable,
   Module,
   Param,
+  Post,
   Put,
   Query,
   Req,
@@ -175,6 +176,30 @@ class PreviewsController {
 }
 
 /**
+ * Form-encoded writes, which a browser sends without a preflight: they reach the API from any
+ * page, and Nest's CSRF check (see main.ts) lets one run only where the route's policy allows
+ * its origin with credentials.
+ */
+@Controller('notes')
+class NotesController {
+  /** The default policy allows the playground's origin with credentials: trusted from there. */
+  @Post()
+  add(@Body() note: unknown) {
+    return { saved: note };
+  }
+
+  /**
+   * `origin: '*'` lets any page read the answer, but never with credentials, so no cross-origin
+   * write is trusted: the CSRF check refuses it before the handler runs, with a readable 403.
+   */
+  @Post('public')
+  @CorsPolicy({ origin: '*' })
+  addPublic(@Body() note: unknown) {
+    return { saved: note };
+  }
+}
+
+/**
  * Demo-only endpoints. `origin: true` echoes any origin (never `null`) without credentials, so
  * the playground works whichever origin it is opened from. Do not expose these in production.
  */
@@ -205,7 +230,12 @@ class DemoController {
     return { origins: this.tenant.origins };
   }
 
+  /**
+   * A write: the CSRF check trusts it only under a policy with credentials, which `origin: true`
+   * cannot have. The default policy lets the playground's own origin change the origins.
+   */
   @Put('tenant-origins')
+  @CorsPolicy()
   setTenantOrigins(@Body() body: { origins?: unknown }) {
     const { origins } = body ?? {};
     if (
@@ -258,6 +288,7 @@ export class AppModule {
         PartnersController,
         TenantController,
         PreviewsController,
+        NotesController,
         DemoController,
       ],
       providers: [

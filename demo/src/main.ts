@@ -5,7 +5,7 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { CorsWsAdapter } from 'nestjs-cors-policy';
+import { CorsService, CorsWsAdapter } from 'nestjs-cors-policy';
 import { AppModule, PreflightCounter } from './app.module.js';
 import { createWebServer } from './web-server.js';
 
@@ -61,6 +61,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       { logger: options.logger, forceCloseConnections: true },
     );
     app.setGlobalPrefix('api');
+    // Cross-origin writes are trusted where the route's policy allows the origin with
+    // credentials: the CORS policies are the CSRF check's only list of trusted origins.
+    app.enableCsrfProtection({ exclude: app.get(CorsService).trustedForCsrf });
     // The gateway's handshake follows its CORS policy, as the routes do.
     app.useWebSocketAdapter(new (CorsWsAdapter(WsAdapter))(app));
     // Counted before the CORS module answers: preflights never reach Nest's middleware.
