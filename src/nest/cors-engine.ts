@@ -17,7 +17,7 @@ import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { RouteCandidates } from './cors-route.js';
 import { escapeForHeader } from './escape-for-header.js';
-import type { PolicySource } from './policy-source.js';
+import type { PolicySource, ResolvedPolicy } from './policy-source.js';
 
 /** What the module answers a request: a decision, or `undefined` to stay out of it. */
 export type CorsVerdict = CorsDecision | undefined;
@@ -65,6 +65,7 @@ export class CorsEngine {
    */
   sourcesOf(candidates: RouteCandidates, path: string): CorsSources {
     if (candidates.length === 0) return this.unownedSources(path);
+    if (candidates.length === 1 && candidates[0]) return candidates[0].sources;
     const sources = candidates.flatMap((candidate) =>
       candidate === null ? this.unownedSources(path) : [candidate.source],
     );
@@ -101,36 +102,50 @@ export class CorsEngine {
   decide(
     request: CorsRequest,
     sources: CorsSources,
-    { where, ownMethod = false, observed = true, kind }: CorsDecideOptions,
+    options: CorsDecideOptions,
   ): CorsVerdict | Promise<CorsVerdict> {
-    const listener = observed ? this.listener : undefined;
+    const { where, ownMethod = false, observed = true } = options;
     const started =
-      listener && sources.some((source) => source?.kind === 'provider')
+      observed &&
+      this.listener &&
+      sources.some((source) => source?.kind === 'provider')
         ? performance.now()
         : undefined;
-    const finish = (verdict: CorsVerdict): CorsVerdict => {
-      if (!verdict) return verdict;
-      if (!verdict.allowed && observed && request.headers.origin !== undefined)
-        this.logDenial(
-          kind ?? (request.preflight ? 'preflight' : 'request'),
-          request,
-          sources,
-          where,
-          verdict,
-        );
-      if (listener)
-        this.emit({
-          ...this.describe('decision', request, sources, where, verdict),
-          ...(started !== undefined && {
-            durationMs: performance.now() - started,
-          }),
-        });
-      return this.debugHeader && !verdict.allowed
-        ? { ...verdict, debug: debugValue(verdict, sources) }
-        : verdict;
-    };
     const verdict = this.combine(request, sources, where, ownMethod, observed);
-    return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
+    return verdict instanceof Promise
+      ? verdict.then((settled) =>
+          this.finish(settled, request, sources, options, started),
+        )
+      : this.finish(verdict, request, sources, options, started);
+  }
+
+  /** Logs and reports a decision, and adds the debug header's value to a denial. */
+  private finish(
+    verdict: CorsVerdict,
+    request: CorsRequest,
+    sources: CorsSources,
+    { where, observed = true, kind }: CorsDecideOptions,
+    started: number | undefined,
+  ): CorsVerdict {
+    if (!verdict) return verdict;
+    if (!verdict.allowed && observed && request.headers.origin !== undefined)
+      this.logDenial(
+        kind ?? (request.preflight ? 'preflight' : 'request'),
+        request,
+        sources,
+        where,
+        verdict,
+      );
+    if (this.listener && observed)
+      this.emit({
+        ...this.describe('decision', request, sources, where, verdict),
+        ...(started !== undefined && {
+          durationMs: performance.now() - started,
+        }),
+      });
+    return this.debugHeader && !verdict.allowed
+      ? { ...verdict, debug: debugValue(verdict, sources) }
+      : verdict;
   }
 
   private combine(
@@ -169,32 +184,44 @@ export class CorsEngine {
     if (request.headers.origin === undefined && source.kind === 'provider') {
       return denial('no_origin', 'no Origin header', request);
     }
-    const input = inputOf(request, ownMethod);
-    const policy =
-      source.kind === 'static'
-        ? source.policy
-        : this.providers.resolve(source, request);
-    const decideWith = (
-      resolved: Awaited<typeof policy>,
-    ): CorsVerdict | Promise<CorsVerdict> => {
-      if (resolved === false) return undefined;
-      if ('failure' in resolved)
-        return denial(resolved.code, resolved.failure, request);
-      const decision = decide(resolved, input, () => request);
-      if (resolved.reportOnly && observed) {
-        this.compareReportOnly(
-          resolved.reportOnly,
-          decision,
-          input,
-          request,
-          where,
-        );
-      }
-      return decision;
-    };
+    if (source.kind === 'static')
+      return this.decideWith(
+        source.policy,
+        request,
+        where,
+        ownMethod,
+        observed,
+      );
+    const policy = this.providers.resolve(source, request);
     return policy instanceof Promise
-      ? policy.then(decideWith)
-      : decideWith(policy);
+      ? policy.then((resolved) =>
+          this.decideWith(resolved, request, where, ownMethod, observed),
+        )
+      : this.decideWith(policy, request, where, ownMethod, observed);
+  }
+
+  private decideWith(
+    resolved: ResolvedPolicy,
+    request: CorsRequest,
+    where: () => string,
+    ownMethod: boolean,
+    observed: boolean,
+  ): CorsVerdict | Promise<CorsVerdict> {
+    if (resolved === false) return undefined;
+    if ('failure' in resolved)
+      return denial(resolved.code, resolved.failure, request);
+    const input = inputOf(request, ownMethod);
+    const decision = decide(resolved, input, () => request);
+    if (resolved.reportOnly && observed) {
+      this.compareReportOnly(
+        resolved.reportOnly,
+        decision,
+        input,
+        request,
+        where,
+      );
+    }
+    return decision;
   }
 
   /**

@@ -9,7 +9,6 @@ import {
   MetadataScanner,
 } from '@nestjs/core';
 import { CorsConfigurationError, formatIssue } from '../core/config-issue.js';
-import { CorsDispatch } from './adapters/cors-dispatch.js';
 import type {
   CorsHttpBinding,
   RouteLookup,
@@ -50,7 +49,6 @@ export class CorsInstaller implements OnApplicationBootstrap {
     private readonly registry: CorsPolicyRegistry,
     private readonly routes: CorsRouteTable,
   ) {
-    const dispatch = new CorsDispatch(engine);
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
       const enableCors = adapter.enableCors.bind(adapter);
@@ -58,7 +56,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
         this.adapterCorsEnabled = true;
         return enableCors(...args) as unknown;
       };
-      this.binding = createCorsBinding(adapter, dispatch);
+      this.binding = createCorsBinding(adapter, engine);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();
     });
   }

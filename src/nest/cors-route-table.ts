@@ -63,10 +63,16 @@ export class CorsRouteTable {
       handle,
     );
     const declaredAt = onHandler === undefined ? controller.name : id;
+    const source = this.registry.forRoute(
+      metadata,
+      id,
+      `${declaredAt} (inline)`,
+    );
     const route: CorsRoute = {
       id,
       controller,
-      source: this.registry.forRoute(metadata, id, `${declaredAt} (inline)`),
+      source,
+      sources: [source],
       matchesHost: hostMatcherOf(controller),
     };
     routes.set(methodName, route);

@@ -8,6 +8,8 @@ export interface CorsRoute {
   readonly controller: Type;
   /** `undefined`: no CORS. */
   readonly source: PolicySource | undefined;
+  /** `[source]`, made once: what the route's requests are decided from. */
+  readonly sources: readonly [PolicySource | undefined];
   /** For `@Controller({ host })`: `false` where its host filter surely refuses the hostname. */
   readonly matchesHost: ((hostname: string) => boolean) | undefined;
 }

@@ -4,7 +4,7 @@ import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Express, Request, Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -394,13 +394,19 @@ describe.each(ADAPTERS)(
   },
 );
 
-/** Raw handlers a user or an auth library mounts straight on the adapter's instance. */
+/**
+ * Raw handlers a user or an auth library mounts straight on the adapter's instance, and a
+ * mounted sub-application (an Express app, or a Fastify plugin).
+ */
 function mountRawHandlers(app: INestApplication, adapter: AdapterName): void {
   if (adapter === 'express') {
     app.use('/auth', (_req: Request, res: Response) => res.end('ok'));
-    const express = app.getHttpAdapter().getInstance() as Express;
-    express.get('/health', (_req, res) => res.end('healthy'));
-    express.get('/metrics', (_req, res) => res.end('metrics'));
+    const instance = app.getHttpAdapter().getInstance() as Express;
+    instance.get('/health', (_req, res) => res.end('healthy'));
+    instance.get('/metrics', (_req, res) => res.end('metrics'));
+    const legacy = express();
+    legacy.get('/ping', (_req, res) => res.send('pong'));
+    instance.use('/legacy', legacy);
   } else {
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     fastify.route({
@@ -410,6 +416,13 @@ function mountRawHandlers(app: INestApplication, adapter: AdapterName): void {
     });
     fastify.get('/health', (_req, reply) => reply.send('healthy'));
     fastify.get('/metrics', (_req, reply) => reply.send('metrics'));
+    void fastify.register(
+      (legacy: FastifyInstance, _options, done: () => void) => {
+        legacy.get('/ping', (_req, reply) => reply.send('pong'));
+        done();
+      },
+      { prefix: '/legacy' },
+    );
   }
 }
 
@@ -474,6 +487,16 @@ describe.each(ADAPTERS)(
         'metrics',
       );
       expectAnswer(await get(app, '/metrics', SPA), 200, {}, 'metrics');
+    });
+
+    it('gives a mounted sub-application no rule covers the default', async () => {
+      expectAnswer(
+        await get(app, '/legacy/ping', APP),
+        200,
+        allows(APP),
+        'pong',
+      );
+      expectAnswer(await get(app, '/legacy/ping', SPA), 200, {}, 'pong');
     });
 
     it('gives /AUTH, which a lenient router serves as /auth, only what both the /auth* rule and the default allow', async () => {

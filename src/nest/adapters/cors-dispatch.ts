@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsEngine, CorsSources, CorsVerdict } from '../cors-engine.js';
@@ -7,9 +6,22 @@ import { settle } from './settle.js';
 import {
   CORS_STATE,
   type CorsRequestState,
+  recordState,
   type StatefulRequest,
-  trackResponse,
 } from './cors-request-state.js';
+
+/** What the dispatch needs from an adapter, for its request and response objects. */
+export interface CorsAdapterPort<Req extends StatefulRequest, Res> {
+  /**
+   * Called once per request, when the module first decides for it: makes `response` apply
+   * the decision current on `request` when its headers are written.
+   */
+  track(request: Req, response: Res): void;
+  /** The request's host name, for routes with a host filter. */
+  hostname(request: Req): string;
+  /** Sends a preflight's answer, and ends the response. */
+  answerPreflight(response: Res, decision: CorsDecision): void;
+}
 
 /**
  * The two moments the module decides for a request, whatever the adapter:
@@ -19,25 +31,28 @@ import {
  * - `enter`, where the adapter dispatches to a handler Nest registered (before its guards),
  *   or to Nest's not-found handler: from that handler's own policy.
  */
-export class CorsDispatch {
-  constructor(private readonly engine: CorsEngine) {}
+export class CorsDispatch<Req extends StatefulRequest, Res> {
+  constructor(
+    private readonly engine: CorsEngine,
+    private readonly port: CorsAdapterPort<Req, Res>,
+  ) {}
 
   /**
    * Decides before routing. Candidates whose host filter surely refuses the request's
-   * `hostname()` are left out. A preflight with a decision goes to `answer`; anything else is
+   * `hostname()` are left out. A preflight with a decision is answered; anything else is
    * tracked, and `next()` continues. `next(error)` only if deciding itself failed.
    */
   begin(
-    holder: StatefulRequest,
-    response: ServerResponse,
+    holder: Req,
+    response: Res,
     request: CorsRequest,
     routes: RouteCandidates,
-    hostname: () => string,
-    answer: (decision: CorsDecision) => void,
     next: (error?: unknown) => void,
   ): void {
     const candidates = routes.some((route) => route?.matchesHost)
-      ? routes.filter((route) => route?.matchesHost?.(hostname()) ?? true)
+      ? routes.filter(
+          (route) => route?.matchesHost?.(this.port.hostname(holder)) ?? true,
+        )
       : routes;
     const sources = this.engine.sourcesOf(candidates, request.path);
     const verdict = this.engine.decide(request, sources, {
@@ -45,8 +60,9 @@ export class CorsDispatch {
       ownMethod: request.preflight && candidates.length > 0,
     });
     const proceed = (settled: CorsVerdict) => {
-      if (request.preflight && settled) return answer(settled);
-      trackResponse(holder, response, { request, sources, verdict: settled });
+      if (request.preflight && settled)
+        return this.port.answerPreflight(response, settled);
+      this.track(holder, response, { request, sources, verdict: settled });
       next();
     };
     settle(verdict, next, proceed);
@@ -60,8 +76,8 @@ export class CorsDispatch {
    * `run()` is called as it is, and so it is for a preflight the module left to the app.
    */
   enter(
-    holder: StatefulRequest,
-    response: ServerResponse,
+    holder: Req,
+    response: Res,
     sources: CorsSources,
     where: () => string,
     run: () => unknown,
@@ -76,7 +92,7 @@ export class CorsDispatch {
       return run();
     const { request } = state;
     const proceed = (verdict: CorsVerdict) => {
-      trackResponse(holder, response, { request, sources, verdict });
+      this.track(holder, response, { request, sources, verdict });
       return run();
     };
     const verdict = this.engine.decide(request, sources, { where });
@@ -86,14 +102,18 @@ export class CorsDispatch {
   }
 
   /** Puts back what was decided before `enter`, for a handler that passed the request on. */
-  leave(holder: StatefulRequest, before: CorsRequestState | undefined): void {
+  leave(holder: Req, before: CorsRequestState | undefined): void {
     if (before) holder[CORS_STATE] = before;
   }
 
   /** The sources of a response no controller produced, for the request `holder` began. */
-  unownedSources(holder: StatefulRequest): CorsSources {
+  unownedSources(holder: Req): CorsSources {
     const state = holder[CORS_STATE];
     return this.engine.unownedSources(state ? state.request.path : '');
+  }
+
+  private track(holder: Req, response: Res, state: CorsRequestState): void {
+    if (recordState(holder, state)) this.port.track(holder, response);
   }
 }
 

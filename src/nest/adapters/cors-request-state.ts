@@ -20,65 +20,96 @@ export interface StatefulRequest {
 }
 
 /**
- * Records `state` as the request's current decision. The first time, arranges for the decision
- * current when the response headers are written to be applied, however they are written: a
- * handler's result, an exception filter, the adapter's 404 or body-parser error, a stream or
- * a raw `writeHead()`.
+ * Records `state` as the request's current decision, and returns whether it is its first:
+ * the binding must then make the response apply the decision current when its headers are
+ * written, however they are written (a handler's result, an exception filter, the adapter's
+ * 404 or body-parser error, a stream or a raw `writeHead()`).
  *
  * A denied origin must not revalidate or resume a response it could read while it was
  * allowed: a 304 or a 206 carries no CORS headers, and the browser would keep those it
  * stored. Without the validators, the app answers in full, and without CORS headers.
  */
-export function trackResponse(
+export function recordState(
   holder: StatefulRequest,
-  response: ServerResponse,
   state: CorsRequestState,
-): void {
-  const tracked = holder[CORS_STATE] !== undefined;
+): boolean {
+  const first = holder[CORS_STATE] === undefined;
   holder[CORS_STATE] = state;
   const { request, verdict } = state;
   if (verdict && !verdict.allowed && !request.preflight) {
     dropValidators(request.headers);
   }
-  if (!tracked) hookWriteHead(holder, response);
+  return first;
 }
 
 type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
 /**
- * Makes `writeHead()`, which Node calls before any response's headers go out, put the
- * decision current on `holder` on the response, or on the headers it is handed.
+ * Makes `response.writeHead()`, which Node calls before any response's headers go out, put
+ * the decision current on `holder` on the response, or on the headers it is handed.
  */
-function hookWriteHead(
+export function hookWriteHead(
   holder: StatefulRequest,
   response: ServerResponse,
 ): void {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
   const writeHead = response.writeHead as WriteHead;
-  const hooked: WriteHead = function (...args) {
-    const { verdict } = holder[CORS_STATE]!;
-    if (verdict) {
-      // writeHead(statusCode[, statusMessage][, headers])
-      // Node takes the headers from the third argument whenever one is given.
-      const at = typeof args[1] === 'string' || args[2] != null ? 2 : 1;
-      const headers = args[at];
-      if (headers === undefined || headers === null) {
-        applyCorsHeaders(this, verdict);
-      } else if (Array.isArray(headers)) {
-        setHeaderList(this, headers);
-        args.length = at;
-        applyCorsHeaders(this, verdict);
-      } else {
-        args[at] = withCorsHeaders(
-          this,
-          verdict,
-          headers as Record<string, OutgoingHttpHeader>,
-        );
-      }
-    }
-    return writeHead.apply(this, args);
+  response.writeHead = function (...args) {
+    return writeHead.apply(this, withDecision(this, holder, args));
   };
-  response.writeHead = hooked;
+}
+
+/** The response prototypes whose `writeHead()` is hooked. */
+const hookedPrototypes = new WeakSet<object>();
+
+/**
+ * `hookWriteHead()` for every response inheriting from `prototype`, once, with the request
+ * read from the response's `req`: nothing is left to do per response. Responses whose request
+ * the module did not decide for are written as they are.
+ */
+export function hookWriteHeadOf(prototype: ServerResponse): void {
+  if (hookedPrototypes.has(prototype)) return;
+  hookedPrototypes.add(prototype);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
+  const writeHead = prototype.writeHead as WriteHead;
+  Object.defineProperty(prototype, 'writeHead', {
+    configurable: true,
+    writable: true,
+    value: function (this: ServerResponse, ...args: unknown[]) {
+      return writeHead.apply(
+        this,
+        withDecision(this, this.req as StatefulRequest | undefined, args),
+      );
+    } satisfies WriteHead,
+  });
+}
+
+/** The arguments of `writeHead()`, with the decision current on `holder` put in. */
+function withDecision(
+  response: ServerResponse,
+  holder: StatefulRequest | undefined,
+  args: unknown[],
+): unknown[] {
+  const verdict = holder?.[CORS_STATE]?.verdict;
+  if (!verdict) return args;
+  // writeHead(statusCode[, statusMessage][, headers])
+  // Node takes the headers from the third argument whenever one is given.
+  const at = typeof args[1] === 'string' || args[2] != null ? 2 : 1;
+  const headers = args[at];
+  if (headers === undefined || headers === null) {
+    applyCorsHeaders(response, verdict);
+  } else if (Array.isArray(headers)) {
+    setHeaderList(response, headers);
+    args.length = at;
+    applyCorsHeaders(response, verdict);
+  } else {
+    args[at] = withCorsHeaders(
+      response,
+      verdict,
+      headers as Record<string, OutgoingHttpHeader>,
+    );
+  }
+  return args;
 }
 
 /**

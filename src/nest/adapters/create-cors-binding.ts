@@ -1,5 +1,5 @@
 import type { HttpServer } from '@nestjs/common';
-import type { CorsDispatch } from './cors-dispatch.js';
+import type { CorsEngine } from '../cors-engine.js';
 import type { CorsHttpBinding } from './cors-http-binding.js';
 import { ExpressCorsBinding } from './express-cors-binding.js';
 import { FastifyCorsBinding } from './fastify-cors-binding.js';
@@ -7,13 +7,13 @@ import { FastifyCorsBinding } from './fastify-cors-binding.js';
 /** The binding for the application's HTTP adapter, or `undefined` when it is not supported. */
 export function createCorsBinding(
   adapter: HttpServer,
-  dispatch: CorsDispatch,
+  engine: CorsEngine,
 ): CorsHttpBinding | undefined {
   switch (adapter.getType()) {
     case 'express':
-      return new ExpressCorsBinding(adapter, dispatch);
+      return new ExpressCorsBinding(adapter, engine);
     case 'fastify':
-      return new FastifyCorsBinding(adapter, dispatch);
+      return new FastifyCorsBinding(adapter, engine);
     default:
       return undefined;
   }

@@ -2,13 +2,17 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
 import { answerPreflight } from './apply-cors-headers.js';
-import type { CorsSources } from '../cors-engine.js';
+import type { CorsEngine, CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { hasHostFilter } from '../nest-internals.js';
-import type { CorsDispatch } from './cors-dispatch.js';
+import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
-import { CORS_STATE, type StatefulRequest } from './cors-request-state.js';
+import {
+  CORS_STATE,
+  hookWriteHeadOf,
+  type StatefulRequest,
+} from './cors-request-state.js';
 import {
   type ExpressHandle,
   type ExpressRouter,
@@ -24,6 +28,8 @@ type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
 interface ExpressApp {
   use(handler: Handler): unknown;
   router: ExpressRouter;
+  /** The prototype Express gives the app's responses, and those of apps mounted on it. */
+  response: ServerResponse;
 }
 
 /** Marks the version filters Nest wraps handlers in: they pass requests of other versions on. */
@@ -33,18 +39,27 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
  * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
  * routes a request may reach; each handler Nest registers decides from its own policy when
- * Express dispatches to it.
+ * Express dispatches to it. Every response of the app, and of the apps mounted on it, inherits
+ * from the app's response prototype: its `writeHead()` is hooked once, and finds the request
+ * in the response's `req`.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
+  private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(
     private readonly adapter: HttpServer,
-    private readonly dispatch: CorsDispatch,
+    engine: CorsEngine,
   ) {
     this.app = adapter.getInstance() as ExpressApp;
+    hookWriteHeadOf(this.app.response);
+    const dispatch = (this.dispatch = new CorsDispatch(engine, {
+      track: () => undefined,
+      hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
+      answerPreflight,
+    }));
     this.app.use((req, res, next) => {
       const request = toCorsRequest(
         req.method!,
@@ -53,15 +68,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         req,
       );
       const candidates = this.lookup(request.method, request.path);
-      dispatch.begin(
-        req,
-        res,
-        request,
-        candidates,
-        () => adapter.getRequestHostname?.(req) ?? '',
-        (decision) => answerPreflight(res, decision),
-        next,
-      );
+      dispatch.begin(req, res, request, candidates, next);
     });
   }
 
@@ -119,7 +126,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   /** The handler Express dispatches to instead of `handle`: decides from `route`'s policy first. */
   private tag(handle: Handler, route: CorsRoute): Handler {
-    const sources = [route.source];
+    const { sources } = route;
     const passesOn =
       (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
       hasHostFilter(route.controller);
@@ -142,7 +149,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
    */
   private entering(
     handle: Handler,
-    sources: (holder: StatefulRequest) => CorsSources,
+    sources: (holder: Request) => CorsSources,
     where: () => string,
     passesOn: boolean,
   ): Handler {

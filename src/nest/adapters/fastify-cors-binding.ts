@@ -2,12 +2,16 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import { preflightHeaders } from './apply-cors-headers.js';
-import type { CorsSources } from '../cors-engine.js';
+import type { CorsEngine, CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
-import type { CorsDispatch } from './cors-dispatch.js';
+import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
-import { CORS_STATE, type StatefulRequest } from './cors-request-state.js';
+import {
+  CORS_STATE,
+  hookWriteHead,
+  type StatefulRequest,
+} from './cors-request-state.js';
 import {
   type FastifyConfig,
   type FastifyRoute,
@@ -62,12 +66,18 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   private lookup: RouteLookup = () => [];
   /** The early hook, also run for requests Fastify answers before its request hooks. */
   private readonly begin: Hook;
+  private readonly dispatch: CorsDispatch<FastifyRequest, FastifyReply>;
 
   constructor(
     private readonly adapter: HttpServer,
-    private readonly dispatch: CorsDispatch,
+    engine: CorsEngine,
   ) {
     this.fastify = adapter.getInstance() as FastifyInstance;
+    const dispatch = (this.dispatch = new CorsDispatch(engine, {
+      track: (request, reply) => hookWriteHead(request, reply.raw),
+      hostname: (request) => adapter.getRequestHostname?.(request) ?? '',
+      answerPreflight,
+    }));
     this.fastify.addHook('onRoute', (options) => {
       // A route no controller owns runs under the default policy, decided where it runs.
       if (!this.registering) {
@@ -95,15 +105,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         request.is404 && !corsRequest.preflight
           ? []
           : this.lookup(corsRequest.method, request.url);
-      dispatch.begin(
-        request,
-        reply.raw,
-        corsRequest,
-        candidates,
-        () => adapter.getRequestHostname?.(request) ?? '',
-        (decision) => answerPreflight(reply, decision),
-        done,
-      );
+      dispatch.begin(request, reply, corsRequest, candidates, done);
     });
     const first = adapter as { setOnRequestHook?: (hook: Hook) => void };
     if (typeof first.setOnRequestHook !== 'function') {
@@ -173,7 +175,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   /** The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first. */
   private tag(handle: Handler, route: CorsRoute): Handler {
-    const sources = [route.source];
+    const { sources } = route;
     return lookAlike(
       this.entering(
         handle,
@@ -187,14 +189,14 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   /** Runs `handle` once the policies `sources()` gives have decided for the request. */
   private entering(
     handle: Handler,
-    sources: (holder: StatefulRequest) => CorsSources,
+    sources: (holder: FastifyRequest) => CorsSources,
     where: () => string,
   ): Handler {
     const { dispatch } = this;
     return function (this: unknown, request, reply) {
       return dispatch.enter(
         request,
-        reply.raw,
+        reply,
         sources(request),
         where,
         () => handle.call(this, request, reply),
