@@ -5,8 +5,8 @@
  * - self time by package (`dist` is the library itself, `node` Node's own modules);
  * - the library's cost by function: each sample goes to the nearest frame on its stack
  *   that some package owns. Node's modules, native code, `vary` and `parseurl` belong to
- *   whoever called them, `on-headers` to the library; a sample under the `writeHead` that
- *   `on-headers` wraps is the response's own cost, not the library's.
+ *   whoever called them; a sample under Node's own `writeHead`, which the library's hook
+ *   calls, is the response's own cost, not the library's.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -29,8 +29,6 @@ const ROOT = `file://${process.cwd()}/`;
 const LIBRARY = `${ROOT}dist/`;
 /** Helpers that cost whoever calls them. */
 const BORROWED = new Set(['vary', 'parseurl']);
-/** Helpers that only the library brings in. */
-const LIBRARY_PACKAGES = new Set(['on-headers']);
 /** The request starts being served here. */
 const SERVING = 'parserOnIncoming';
 
@@ -53,7 +51,6 @@ function ownerOf({
     return `${name} ${url.slice(LIBRARY.length)}:${lineNumber + 1}`;
   if (url === 'node:_http_server' && functionName === 'writeHead') return null;
   const owner = packageOf(url);
-  if (LIBRARY_PACKAGES.has(owner)) return `${name} ${owner}`;
   if (owner === 'node' || owner === '(native)' || BORROWED.has(owner))
     return undefined;
   return null;

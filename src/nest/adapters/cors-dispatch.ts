@@ -118,7 +118,10 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
 }
 
 function sameSources(a: CorsSources, b: CorsSources): boolean {
-  return a.length === b.length && a.every((source, i) => source === b[i]);
+  return (
+    a === b ||
+    (a.length === b.length && a.every((source, i) => source === b[i]))
+  );
 }
 
 /** `A#get | B#get`, for the debug log. */
