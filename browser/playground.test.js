@@ -189,6 +189,16 @@ for (const engineName of selectedEngines()) {
           outcome: 'connected',
           text: 'echo: "hello"',
         });
+        // The API's decision counts, by the README's prom-client recipe, include the refused
+        // preflight above.
+        const metrics = await page.evaluate(
+          () => document.querySelector('#metrics').textContent,
+        );
+        assert.match(
+          metrics,
+          /^cors_decisions_total\{kind="decision",route="[^"]+",policy="[^"]+",code="header_not_allowed"\} [1-9]/m,
+        );
+        assert.match(metrics, /,code="allowed"\} [1-9]/);
 
         // The explain form.
         await page.evaluate(() => {

@@ -277,6 +277,13 @@ async function runAll() {
     .then((r) => r.json())
     .catch(() => ({ total: '?' }));
   $('#preflights').textContent = preflights.total;
+  const metrics = await fetch(`${API}/api/demo/metrics`)
+    .then((r) => r.text())
+    .catch((error) => String(error));
+  $('#metrics').textContent = metrics
+    .split('\n')
+    .filter((line) => line.startsWith('cors_decisions_total{'))
+    .join('\n');
   document.body.dataset.ready = 'true';
 }
 

@@ -8,6 +8,7 @@ import {
   type DynamicModule,
   type ExecutionContext,
   Get,
+  Header,
   Headers,
   Inject,
   Injectable,
@@ -30,6 +31,7 @@ import {
   type CorsPolicyProvider,
   CorsService,
 } from 'nestjs-cors-policy';
+import { CorsMetrics } from './cors-metrics.js';
 import { EchoGateway } from './echo.gateway.js';
 
 /** Where the playground page is served: the API's policies are derived from it. */
@@ -210,7 +212,15 @@ class DemoController {
     private readonly cors: CorsService,
     private readonly tenant: TenantCorsPolicy,
     private readonly preflights: PreflightCounter,
+    private readonly metrics: CorsMetrics,
   ) {}
+
+  /** Every CORS decision so far, by kind, route, policy and code, for Prometheus. */
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  decisions() {
+    return this.metrics.registry.metrics();
+  }
 
   /** What the module would answer to a request, and why. */
   @Get('explain')
@@ -254,8 +264,12 @@ class DemoController {
   }
 }
 
-function corsOptions({ pageOrigin, webPort }: DemoConfig): CorsModuleOptions {
+function corsOptions(
+  { pageOrigin, webPort }: DemoConfig,
+  metrics: CorsMetrics,
+): CorsModuleOptions {
   return {
+    onDecision: metrics.count,
     default: {
       origin: [pageOrigin],
       credentials: true,
@@ -280,9 +294,10 @@ function corsOptions({ pageOrigin, webPort }: DemoConfig): CorsModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: DemoConfig): DynamicModule {
+    const metrics = new CorsMetrics();
     return {
       module: AppModule,
-      imports: [CorsModule.forRoot(corsOptions(config))],
+      imports: [CorsModule.forRoot(corsOptions(config, metrics))],
       controllers: [
         HelloController,
         PartnersController,
@@ -293,6 +308,7 @@ export class AppModule {
       ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
+        { provide: CorsMetrics, useValue: metrics },
         TenantCorsPolicy,
         PreflightCounter,
         EchoGateway,

@@ -70,6 +70,7 @@ export interface CorsTestRequest {
  *   { path: '/api/orders', origin: 'https://app.example.com', method: 'PUT', headers: ['content-type'] },
  *   'allowed',
  * );
+ * @publicApi
  */
 export async function expectCorsPreflight(
   app: INestApplication,
@@ -126,6 +127,7 @@ export async function expectCorsPreflight(
  * @returns the response, for more assertions.
  * @example
  * await expectCorsRequest(app, { path: '/api/orders', origin: 'https://evil.example' }, 'unreadable');
+ * @publicApi
  */
 export async function expectCorsRequest(
   app: INestApplication,

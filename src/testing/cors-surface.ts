@@ -9,7 +9,8 @@ import { CorsRouteTable } from '../nest/cors-route-table.js';
 import type { PolicySource } from '../nest/policy-source.js';
 
 /**
- * Everything an application lets other origins do, as plain sorted data: compare it with
+ * What an application's HTTP routes let other origins do, as plain sorted data (WebSocket
+ * gateways are not in it): compare it with
  * `expect(corsSurface(app)).toMatchSnapshot()`, and a change that widens CORS shows up in
  * review.
  *
@@ -76,6 +77,7 @@ export type CorsSurfacePolicy = CorsPolicyDescription | `provider ${string}`;
  *
  * @example
  * expect(corsSurface(app)).toMatchSnapshot();
+ * @publicApi
  */
 export function corsSurface(app: INestApplication): CorsSurface {
   app.get(CorsInstaller).sealedLookup('corsSurface()');

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
  * @publicApi
  */
 export interface CorsTestResponse {
+  /** The HTTP status. */
   status: number;
   /** By lower-case name; repeated headers joined by `, `, as `node:http` gives them. */
   headers: IncomingHttpHeaders;
@@ -31,7 +32,7 @@ export async function sendRequest(
   headers: OutgoingHttpHeaders,
 ): Promise<CorsTestResponse> {
   const server = app.getHttpServer() as Server;
-  if (!server.listening) await app.listen(0, '127.0.0.1');
+  if (!server.listening) await listening(app);
   const address = server.address() as AddressInfo | string;
   const target =
     typeof address === 'string'
@@ -58,6 +59,18 @@ export async function sendRequest(
     request.on('error', reject);
     request.end();
   });
+}
+
+/** Each application the kit started, until it listens: calls at once start it once. */
+const starting = new WeakMap<INestApplication, Promise<unknown>>();
+
+function listening(app: INestApplication): Promise<unknown> {
+  let started = starting.get(app);
+  if (!started) {
+    started = app.listen(0, '127.0.0.1');
+    starting.set(app, started);
+  }
+  return started;
 }
 
 /** Where a server listening on every address can be reached: its loopback address. */

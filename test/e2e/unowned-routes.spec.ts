@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  type INestApplication,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { ServeStaticModule } from '@nestjs/serve-static';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -508,6 +515,65 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+describe('Express apps run as middleware (express)', () => {
+  /** An Express app that sets its own CORS header, then passes every request on. */
+  const permissive = () => {
+    const inner = express();
+    inner.use((_req, res, next) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      next();
+    });
+    return inner;
+  };
+
+  @Controller('wrapped')
+  class WrappedController {
+    @Get()
+    get() {
+      return 'ok';
+    }
+  }
+
+  @Module({ controllers: [WrappedController] })
+  class ConsumerModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      consumer.apply(permissive()).forRoutes('*');
+    }
+  }
+
+  it.each([
+    ['through MiddlewareConsumer', { imports: [ConsumerModule] }, undefined],
+    [
+      'through app.use()',
+      { controllers: [WrappedController] },
+      (app: INestApplication) => {
+        const inner = permissive();
+        app.use((req: Request, res: Response, next: () => void) =>
+          inner(req, res, next),
+        );
+      },
+    ],
+  ])(
+    'leave the CORS headers to the route policy %s',
+    async (_, parts, configure) => {
+      const app = await createAppWithImports(
+        {
+          adapter: 'express',
+          cors: CorsModule.forRoot({ default: DEFAULT }),
+          ...parts,
+        },
+        configure,
+      );
+      try {
+        expectAnswer(await get(app, '/wrapped', APP), 200, allows(APP), 'ok');
+        expectAnswer(await get(app, '/wrapped', OTHER), 200, {}, 'ok');
+      } finally {
+        await app.close();
+      }
+    },
+  );
+});
 
 describe.each(ADAPTERS)('paths rules without a default (%s)', (adapter) => {
   it('are the only CORS such an app has, besides decorators', async () => {

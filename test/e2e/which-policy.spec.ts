@@ -57,30 +57,34 @@ describe.each(ADAPTERS)('which policy applies (%s)', (adapter) => {
 
   it("lets a handler's policy beat its controller's, for the preflight of a DELETE too", async () => {
     const path = '/api/partners/7';
-    await expectCorsPreflight(
+    const partner = await expectCorsPreflight(
       app,
       { path, origin: PARTNER_ORIGIN, method: 'DELETE' },
       'refused',
     );
+    expect(partner.status).toBe(403);
     const appOrigin = await expectCorsPreflight(
       app,
       { path, origin: APP_ORIGIN, method: 'DELETE' },
       'allowed',
     );
+    expect(appOrigin.status).toBe(204);
     expect(appOrigin.headers['access-control-allow-methods']).toBe('DELETE');
   });
 
   it('picks the handler the preflight path plus requested method would reach, not OPTIONS', async () => {
-    await expectCorsPreflight(
+    const getPreflight = await expectCorsPreflight(
       app,
       { path: '/api/partners', origin: PARTNER_ORIGIN, method: 'GET' },
       'allowed',
     );
-    await expectCorsPreflight(
+    expect(getPreflight.status).toBe(204);
+    const noGetHere = await expectCorsPreflight(
       app,
       { path: '/api/partners/7', origin: PARTNER_ORIGIN, method: 'GET' },
       'refused',
     );
+    expect(noGetHere.status).toBe(403);
   });
 
   it('disables CORS where @CorsPolicy(false) is set, even under a controller policy', async () => {

@@ -56,17 +56,20 @@ async function startRedis(port: number): Promise<ChildProcess> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
+  redis.once('error', (error) => (output += String(error)));
   for await (const chunk of redis.stdout) {
     output += String(chunk);
     if (output.includes('Ready to accept connections')) return redis;
   }
-  throw new Error(`redis-server exited before it was ready:\n${output}`);
+  throw new Error(
+    `redis-server exited before it was ready (CI installs it with apt-get):\n${output}`,
+  );
 }
 
 describe.each(ADAPTERS)(
   'invalidation broadcast through Redis to two instances (%s)',
   (adapter) => {
-    let redis: ChildProcess;
+    let redis: ChildProcess | undefined;
     let instances: [INestApplication, INestApplication];
     const database: TenantDatabase = new Map([['shop', [OLD]]]);
 
@@ -88,9 +91,12 @@ describe.each(ADAPTERS)(
           ],
         });
       instances = await Promise.all([instance(), instance()]);
+    }, 30_000);
+    afterAll(async () => {
+      await Promise.all((instances ?? []).map((app) => app.close()));
     });
     afterAll(async () => {
-      await Promise.all(instances.map((app) => app.close()));
+      if (!redis || redis.exitCode !== null) return;
       redis.kill();
       await once(redis, 'exit');
     });

@@ -59,38 +59,13 @@ export function hookWriteHead(
   };
 }
 
-/** The response prototypes whose `writeHead()` is hooked. */
-const hookedPrototypes = new WeakSet<object>();
-
-/**
- * `hookWriteHead()` for every response inheriting from `prototype`, once, with the request
- * read from the response's `req`: nothing is left to do per response. Responses whose request
- * the module did not decide for are written as they are.
- */
-export function hookWriteHeadOf(prototype: ServerResponse): void {
-  if (hookedPrototypes.has(prototype)) return;
-  hookedPrototypes.add(prototype);
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
-  const writeHead = prototype.writeHead as WriteHead;
-  Object.defineProperty(prototype, 'writeHead', {
-    configurable: true,
-    writable: true,
-    value: function (this: ServerResponse, ...args: unknown[]) {
-      return writeHead.apply(
-        this,
-        withDecision(this, this.req as StatefulRequest | undefined, args),
-      );
-    } satisfies WriteHead,
-  });
-}
-
 /** The arguments of `writeHead()`, with the decision current on `holder` put in. */
 function withDecision(
   response: ServerResponse,
-  holder: StatefulRequest | undefined,
+  holder: StatefulRequest,
   args: unknown[],
 ): unknown[] {
-  const verdict = holder?.[CORS_STATE]?.verdict;
+  const verdict = holder[CORS_STATE]?.verdict;
   if (!verdict) return args;
   // writeHead(statusCode[, statusMessage][, headers])
   // Node takes the headers from the third argument whenever one is given.

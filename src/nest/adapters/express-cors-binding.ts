@@ -10,7 +10,7 @@ import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
   CORS_STATE,
-  hookWriteHeadOf,
+  hookWriteHead,
   type StatefulRequest,
 } from './cors-request-state.js';
 import {
@@ -28,8 +28,6 @@ type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
 interface ExpressApp {
   use(handler: Handler): unknown;
   router: ExpressRouter;
-  /** The prototype Express gives the app's responses, and those of apps mounted on it. */
-  response: ServerResponse;
 }
 
 /** Marks the version filters Nest wraps handlers in: they pass requests of other versions on. */
@@ -39,9 +37,7 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
  * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
  * routes a request may reach; each handler Nest registers decides from its own policy when
- * Express dispatches to it. Every response of the app, and of the apps mounted on it, inherits
- * from the app's response prototype: its `writeHead()` is hooked once, and finds the request
- * in the response's `req`.
+ * Express dispatches to it.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
@@ -54,9 +50,8 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     engine: CorsEngine,
   ) {
     this.app = adapter.getInstance() as ExpressApp;
-    hookWriteHeadOf(this.app.response);
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
-      track: () => undefined,
+      track: hookWriteHead,
       hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
       answerPreflight,
     }));
