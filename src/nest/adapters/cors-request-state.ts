@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { type OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsSources, CorsVerdict } from '../cors-engine.js';
 import { applyCorsHeaders, withCorsHeaders } from './apply-cors-headers.js';
@@ -59,13 +59,40 @@ export function hookWriteHead(
   };
 }
 
+let everyResponseHooked = false;
+
+/**
+ * `hookWriteHead()` for every `ServerResponse` of the process, once, with the request read
+ * from the response's `req`: nothing is left to do per response. However an app's responses
+ * inherit (Express gives each app's responses a prototype of the app's own, and an Express app
+ * run as middleware swaps it without putting it back), Node's prototype is at the root. A
+ * response whose request the module did not decide for is written as it is.
+ */
+export function hookEveryResponse(): void {
+  if (everyResponseHooked) return;
+  everyResponseHooked = true;
+  const { prototype } = ServerResponse;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
+  const writeHead = prototype.writeHead as WriteHead;
+  Object.defineProperty(prototype, 'writeHead', {
+    configurable: true,
+    writable: true,
+    value: function (this: ServerResponse, ...args: unknown[]) {
+      return writeHead.apply(
+        this,
+        withDecision(this, this.req as StatefulRequest | undefined, args),
+      );
+    } satisfies WriteHead,
+  });
+}
+
 /** The arguments of `writeHead()`, with the decision current on `holder` put in. */
 function withDecision(
   response: ServerResponse,
-  holder: StatefulRequest,
+  holder: StatefulRequest | undefined,
   args: unknown[],
 ): unknown[] {
-  const verdict = holder[CORS_STATE]?.verdict;
+  const verdict = holder?.[CORS_STATE]?.verdict;
   if (!verdict) return args;
   // writeHead(statusCode[, statusMessage][, headers])
   // Node takes the headers from the third argument whenever one is given.

@@ -10,7 +10,7 @@ import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
   CORS_STATE,
-  hookWriteHead,
+  hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
 import {
@@ -37,7 +37,8 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
  * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
  * routes a request may reach; each handler Nest registers decides from its own policy when
- * Express dispatches to it.
+ * Express dispatches to it. Responses are hooked once for all, reading the request from
+ * their `req`, which is the request the middleware sees.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
@@ -50,8 +51,9 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     engine: CorsEngine,
   ) {
     this.app = adapter.getInstance() as ExpressApp;
+    hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
-      track: hookWriteHead,
+      track: () => undefined,
       hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
       answerPreflight,
     }));
