@@ -14,8 +14,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type Express, type Request, type Response } from 'express';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import request from 'supertest';
 import {
   CorsConfigurationError,
   CorsModule,
@@ -573,6 +575,33 @@ describe('Express apps run as middleware (express)', () => {
       }
     },
   );
+});
+
+describe('other HTTP servers of the process (express)', () => {
+  it('answer as they would without the module, while an app with it runs', async () => {
+    const app = await createAppWithImports({
+      adapter: 'express',
+      cors: CorsModule.forRoot({ default: DEFAULT }),
+    });
+    const other = createServer((_req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', 'https://mine.example');
+      res.writeHead(200, { Vary: 'Accept' });
+      res.end('other');
+    });
+    try {
+      expectAnswer(await get(app, '/nowhere', APP), 404, allows(APP));
+      const res = await request(other).get('/').set('Origin', APP);
+      expectAnswer(
+        res,
+        200,
+        { 'access-control-allow-origin': 'https://mine.example' },
+        'other',
+      );
+      expect(res.headers.vary).toBe('Accept');
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe.each(ADAPTERS)('paths rules without a default (%s)', (adapter) => {
