@@ -16,7 +16,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -32,6 +32,7 @@ import { RecordingLogger } from '../support/recording-logger.js';
 import { ADAPTERS, type AdapterName } from '../support/adapters.js';
 import { buildApp } from '../support/build-app.js';
 import { corsHeaders, http } from '../support/cors-requests.js';
+import { freePort } from '../support/free-port.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example.org';
@@ -481,17 +482,6 @@ describe.each(ADAPTERS)('gateways on ws (%s)', (adapter) => {
     expect(connections).toEqual(['KeyedGateway']);
   });
 });
-
-/** A port no server of this process listens on now. */
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    }),
-  );
-}
 
 describe.each(ADAPTERS)(
   'gateways while the application starts (%s)',

@@ -1,11 +1,11 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { createApp } from '../support/create-app.js';
+import { freePort } from '../support/free-port.js';
 import { http } from '../support/cors-requests.js';
 import {
   CorsInvalidationBus,
@@ -27,16 +27,6 @@ class OrdersController {
   list() {
     return [];
   }
-}
-
-/** A free TCP port on loopback, for a Redis server of this spec's own. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Starts Debian's `redis-server` on `port`, without persistence, once it accepts connections. */

@@ -50,9 +50,7 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
     next: (error?: unknown) => void,
   ): void {
     const candidates = routes.some((route) => route?.matchesHost)
-      ? routes.filter(
-          (route) => route?.matchesHost?.(this.port.hostname(holder)) ?? true,
-        )
+      ? onHost(routes, this.port.hostname(holder))
       : routes;
     const sources = this.engine.sourcesOf(candidates, request.path);
     const verdict = this.engine.decide(request, sources, {
@@ -115,6 +113,11 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
   private track(holder: Req, response: Res, state: CorsRequestState): void {
     if (recordState(holder, state)) this.port.track(holder, response);
   }
+}
+
+/** The routes whose host filter, if any, may take `hostname`. */
+function onHost(routes: RouteCandidates, hostname: string): RouteCandidates {
+  return routes.filter((route) => route?.matchesHost?.(hostname) ?? true);
 }
 
 function sameSources(a: CorsSources, b: CorsSources): boolean {

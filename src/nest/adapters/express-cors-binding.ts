@@ -53,6 +53,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     this.app = adapter.getInstance() as ExpressApp;
     hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
+      // Every response is hooked once, by hookEveryResponse() above.
       track: () => undefined,
       hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
       answerPreflight,
