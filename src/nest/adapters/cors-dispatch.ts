@@ -11,12 +11,9 @@ import {
 } from './cors-request-state.js';
 
 /** What the dispatch needs from an adapter, for its request and response objects. */
-export interface CorsAdapterPort<Req extends StatefulRequest, Res> {
-  /**
-   * Called once per request, when the module first decides for it: makes `response` apply
-   * the decision current on `request` when its headers are written.
-   */
-  track(request: Req, response: Res): void;
+export interface CorsAdapterPort<Req, Res> {
+  /** Node's request object under `request`, which holds the module's decision for it. */
+  holder(request: Req): StatefulRequest;
   /** The request's host name, for routes with a host filter. */
   hostname(request: Req): string;
   /** Sends a preflight's answer, and ends the response. */
@@ -31,7 +28,7 @@ export interface CorsAdapterPort<Req extends StatefulRequest, Res> {
  * - `enter`, where the adapter dispatches to a handler Nest registered (before its guards),
  *   or to Nest's not-found handler: from that handler's own policy.
  */
-export class CorsDispatch<Req extends StatefulRequest, Res> {
+export class CorsDispatch<Req, Res> {
   constructor(
     private readonly engine: CorsEngine,
     private readonly port: CorsAdapterPort<Req, Res>,
@@ -40,17 +37,18 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
   /**
    * Decides before routing. Candidates whose host filter surely refuses the request's
    * `hostname()` are left out. A preflight with a decision is answered; anything else is
-   * tracked, and `next()` continues. `next(error)` only if deciding itself failed.
+   * recorded, for the response to apply, and `next()` continues. `next(error)` only if
+   * deciding itself failed.
    */
   begin(
-    holder: Req,
-    response: Res,
+    req: Req,
+    res: Res,
     request: CorsRequest,
     routes: RouteCandidates,
     next: (error?: unknown) => void,
   ): void {
     const candidates = routes.some((route) => route?.matchesHost)
-      ? onHost(routes, this.port.hostname(holder))
+      ? onHost(routes, this.port.hostname(req))
       : routes;
     const sources = this.engine.sourcesOf(candidates, request.path);
     const verdict = this.engine.decide(request, sources, {
@@ -59,8 +57,12 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
     });
     const proceed = (settled: CorsVerdict) => {
       if (request.preflight && settled)
-        return this.port.answerPreflight(response, settled);
-      this.track(holder, response, { request, sources, verdict: settled });
+        return this.port.answerPreflight(res, settled);
+      recordState(this.port.holder(req), {
+        request,
+        sources,
+        verdict: settled,
+      });
       next();
     };
     settle(verdict, next, proceed);
@@ -74,13 +76,13 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
    * `run()` is called as it is, and so it is for a preflight the module left to the app.
    */
   enter(
-    holder: Req,
-    response: Res,
+    req: Req,
     sources: CorsSources,
     where: () => string,
     run: () => unknown,
     fail: (error: unknown) => void,
   ): unknown {
+    const holder = this.port.holder(req);
     const state = holder[CORS_STATE];
     if (
       !state ||
@@ -88,30 +90,30 @@ export class CorsDispatch<Req extends StatefulRequest, Res> {
       sameSources(state.sources, sources)
     )
       return run();
-    const { request } = state;
     const proceed = (verdict: CorsVerdict) => {
-      this.track(holder, response, { request, sources, verdict });
+      recordState(holder, { request: state.request, sources, verdict });
       return run();
     };
-    const verdict = this.engine.decide(request, sources, { where });
+    const verdict = this.engine.decide(state.request, sources, { where });
     return verdict instanceof Promise
       ? verdict.then(proceed).catch(fail)
       : proceed(verdict);
   }
 
   /** Puts back what was decided before `enter`, for a handler that passed the request on. */
-  leave(holder: Req, before: CorsRequestState | undefined): void {
-    if (before) holder[CORS_STATE] = before;
+  leave(req: Req, before: CorsRequestState | undefined): void {
+    if (before) this.port.holder(req)[CORS_STATE] = before;
   }
 
-  /** The sources of a response no controller produced, for the request `holder` began. */
-  unownedSources(holder: Req): CorsSources {
-    const state = holder[CORS_STATE];
+  /** The decision current for `req`, if the module decided for it. */
+  current(req: Req): CorsRequestState | undefined {
+    return this.port.holder(req)[CORS_STATE];
+  }
+
+  /** The sources of a response no controller produced, for the request `begin` saw. */
+  unownedSources(req: Req): CorsSources {
+    const state = this.current(req);
     return this.engine.unownedSources(state ? state.request.path : '');
-  }
-
-  private track(holder: Req, response: Res, state: CorsRequestState): void {
-    if (recordState(holder, state)) this.port.track(holder, response);
   }
 }
 

@@ -1,9 +1,13 @@
 import { type OutgoingHttpHeader, ServerResponse } from 'node:http';
+import { Http2ServerResponse } from 'node:http2';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsSources, CorsVerdict } from '../cors-engine.js';
 import { applyCorsHeaders, withCorsHeaders } from './apply-cors-headers.js';
 
-/** Property of the adapter's request object holding its `CorsRequestState`. */
+/**
+ * Property of Node's request object (Express's request, Fastify's `request.raw`) holding its
+ * `CorsRequestState`, where Node's response reads it from its `req`.
+ */
 export const CORS_STATE = Symbol('nestjs-cors-policy:state');
 
 /** What the module has decided for a request so far. */
@@ -14,16 +18,15 @@ export interface CorsRequestState {
   readonly verdict: CorsVerdict;
 }
 
-/** A request object the module has decided for. */
+/** Node's request object, which the module may have decided for. */
 export interface StatefulRequest {
   [CORS_STATE]?: CorsRequestState;
 }
 
 /**
- * Records `state` as the request's current decision, and returns whether it is its first:
- * the binding must then make the response apply the decision current when its headers are
- * written, however they are written (a handler's result, an exception filter, the adapter's
- * 404 or body-parser error, a stream or a raw `writeHead()`).
+ * Records `state` as the request's current decision, which its response applies when its
+ * headers are written, however they are written (a handler's result, an exception filter, the
+ * adapter's 404 or body-parser error, a stream or a raw `writeHead()`): see `hookEveryResponse()`.
  *
  * A denied origin must not revalidate or resume a response it could read while it was
  * allowed: a 304 or a 206 carries no CORS headers, and the browser would keep those it
@@ -32,58 +35,49 @@ export interface StatefulRequest {
 export function recordState(
   holder: StatefulRequest,
   state: CorsRequestState,
-): boolean {
-  const first = holder[CORS_STATE] === undefined;
+): void {
   holder[CORS_STATE] = state;
   const { request, verdict } = state;
   if (verdict && !verdict.allowed && !request.preflight) {
     dropValidators(request.headers);
   }
-  return first;
+}
+
+/** The state on an adapter's request object: Fastify's holds Node's as `raw`. */
+export function stateOf(request: unknown): CorsRequestState | undefined {
+  const { raw } = request as { raw?: StatefulRequest };
+  return (raw ?? (request as StatefulRequest))[CORS_STATE];
 }
 
 type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
-/**
- * Makes `response.writeHead()`, which Node calls before any response's headers go out, put
- * the decision current on `holder` on the response, or on the headers it is handed.
- */
-export function hookWriteHead(
-  holder: StatefulRequest,
-  response: ServerResponse,
-): void {
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
-  const writeHead = response.writeHead as WriteHead;
-  response.writeHead = function (...args) {
-    return writeHead.apply(this, withDecision(this, holder, args));
-  };
-}
-
 let everyResponseHooked = false;
 
 /**
- * `hookWriteHead()` for every `ServerResponse` of the process, once, with the request read
- * from the response's `req`: nothing is left to do per response. However an app's responses
- * inherit (Express gives each app's responses a prototype of the app's own, and an Express app
- * run as middleware swaps it without putting it back), Node's prototype is at the root. A
- * response whose request the module did not decide for is written as it is.
+ * Makes `writeHead()`, which Node calls before any response's headers go out, put the decision
+ * current on the response's `req` on the response, or on the headers it is handed. It is done
+ * once for the process, on the prototypes of Node's HTTP/1 and HTTP/2 responses, so nothing is
+ * left to do per response. However an app's responses inherit (Express gives each app's
+ * responses a prototype of the app's own, and an Express app run as middleware swaps it without
+ * putting it back), Node's prototype is at the root. A response whose request the module did not decide for is written as it is.
  */
 export function hookEveryResponse(): void {
   if (everyResponseHooked) return;
   everyResponseHooked = true;
-  const { prototype } = ServerResponse;
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
-  const writeHead = prototype.writeHead as WriteHead;
-  Object.defineProperty(prototype, 'writeHead', {
-    configurable: true,
-    writable: true,
-    value: function (this: ServerResponse, ...args: unknown[]) {
-      return writeHead.apply(
-        this,
-        withDecision(this, this.req as StatefulRequest | undefined, args),
-      );
-    } satisfies WriteHead,
-  });
+  for (const { prototype } of [ServerResponse, Http2ServerResponse]) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
+    const writeHead = prototype.writeHead as WriteHead;
+    Object.defineProperty(prototype, 'writeHead', {
+      configurable: true,
+      writable: true,
+      value: function (this: ServerResponse, ...args: unknown[]) {
+        return writeHead.apply(
+          this,
+          withDecision(this, this.req as StatefulRequest | undefined, args),
+        );
+      } satisfies WriteHead,
+    });
+  }
 }
 
 /** The arguments of `writeHead()`, with the decision current on `holder` put in. */

@@ -9,7 +9,6 @@ import { hasHostFilter } from '../nest-internals.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
-  CORS_STATE,
   hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
@@ -37,8 +36,7 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
  * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
  * routes a request may reach; each handler Nest registers decides from its own policy when
- * Express dispatches to it. Responses are hooked once for all, reading the request from
- * their `req`, which is the request the middleware sees.
+ * Express dispatches to it. The decision is held on Express's request, which is Node's.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
@@ -53,8 +51,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     this.app = adapter.getInstance() as ExpressApp;
     hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
-      // Every response is hooked once, by hookEveryResponse() above.
-      track: () => undefined,
+      holder: (req) => req,
       hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
       answerPreflight,
     }));
@@ -153,7 +150,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   ): Handler {
     const { dispatch } = this;
     return function (this: unknown, req, res, next) {
-      const before = req[CORS_STATE];
+      const before = dispatch.current(req);
       const pass: Next = passesOn
         ? (error) => {
             dispatch.leave(req, before);
@@ -162,7 +159,6 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         : next;
       return dispatch.enter(
         req,
-        res,
         sources(req),
         where,
         () => handle.call(this, req, res, pass),

@@ -8,8 +8,7 @@ import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
-  CORS_STATE,
-  hookWriteHead,
+  hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
 import {
@@ -20,7 +19,9 @@ import {
 import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
 import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
-interface FastifyRequest extends StatefulRequest {
+interface FastifyRequest {
+  /** Node's request, which holds the module's decision: Node's response reads it from its `req`. */
+  raw: StatefulRequest;
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -73,8 +74,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     engine: CorsEngine,
   ) {
     this.fastify = adapter.getInstance() as FastifyInstance;
+    hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
-      track: (request, reply) => hookWriteHead(request, reply.raw),
+      holder: (request) => request.raw,
       hostname: (request) => adapter.getRequestHostname?.(request) ?? '',
       answerPreflight,
     }));
@@ -156,7 +158,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
           request: FastifyRequest,
           reply: FastifyReply,
         ) {
-          if (request[CORS_STATE]) return notFound.call(this, request, reply);
+          if (dispatch.current(request))
+            return notFound.call(this, request, reply);
           // The reply is sent by the preflight answer, the error or the not-found handler.
           begin(request, reply, (error) =>
             error ? reply.send(error) : notFound.call(this, request, reply),
@@ -196,7 +199,6 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     return function (this: unknown, request, reply) {
       return dispatch.enter(
         request,
-        reply,
         sources(request),
         where,
         () => handle.call(this, request, reply),

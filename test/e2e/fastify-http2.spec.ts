@@ -1,0 +1,86 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { connect, constants } from 'node:http2';
+import type { AddressInfo, Server } from 'node:net';
+import {
+  APP_ORIGIN,
+  EVIL_ORIGIN,
+  TestAppModule,
+} from '../fixtures/test-app.js';
+import { corsHeaders } from '../support/cors-requests.js';
+
+const GRANTED = {
+  'access-control-allow-origin': APP_ORIGIN,
+  'access-control-allow-credentials': 'true',
+  'access-control-expose-headers': 'X-Request-Id',
+};
+
+async function fastifyApp(
+  adapter: FastifyAdapter,
+): Promise<NestFastifyApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [TestAppModule],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
+    logger: false,
+  });
+  app.setGlobalPrefix('api');
+  return app;
+}
+
+/** A request over HTTP/2 cleartext: its status and response headers. */
+function h2Request(
+  port: number,
+  path: string,
+  origin: string,
+): Promise<{ status: number; headers: Record<string, unknown> }> {
+  const session = connect(`http://127.0.0.1:${port}`);
+  return new Promise((resolve, reject) => {
+    const stream = session.request({
+      [constants.HTTP2_HEADER_PATH]: path,
+      origin,
+    });
+    stream.on('response', (headers) => {
+      stream.resume();
+      stream.on('end', () => {
+        session.close();
+        const { ':status': status, ...rest } = headers;
+        resolve({ status: status!, headers: rest });
+      });
+    });
+    stream.on('error', reject);
+    stream.end();
+  });
+}
+
+describe('Fastify over HTTP/2', () => {
+  let app: INestApplication;
+  let port: number;
+  beforeAll(async () => {
+    app = await fastifyApp(new FastifyAdapter({ http2: true }));
+    await app.listen(0, '127.0.0.1');
+    ({ port } = (app.getHttpServer() as Server).address() as AddressInfo);
+  });
+  afterAll(() => app.close());
+
+  it.each([
+    ['a handler result', '/api/hello', 200],
+    ['a guard rejection', '/api/private', 401],
+    ['an unknown route', '/api/missing/route', 404],
+  ])('%s carries the headers', async (_, path, status) => {
+    const res = await h2Request(port, path, APP_ORIGIN);
+    expect(res.status).toBe(status);
+    expect(corsHeaders(res.headers)).toEqual(GRANTED);
+    expect(res.headers.vary).toBe('Origin');
+  });
+
+  it('a denied origin gets none', async () => {
+    const res = await h2Request(port, '/api/hello', EVIL_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(corsHeaders(res.headers)).toEqual({});
+  });
+});
