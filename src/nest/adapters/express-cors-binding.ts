@@ -10,6 +10,7 @@ import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
   hookEveryResponse,
+  reserveState,
   type StatefulRequest,
 } from './cors-request-state.js';
 import {
@@ -26,6 +27,7 @@ type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
 
 interface ExpressApp {
   use(handler: Handler): unknown;
+  handle(req: Request, res: ServerResponse, callback?: Next): void;
   router: ExpressRouter;
 }
 
@@ -50,6 +52,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   ) {
     this.app = adapter.getInstance() as ExpressApp;
     hookEveryResponse();
+    reserveBeforeHandle(this.app);
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
       holder: (req) => req,
       hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
@@ -166,4 +169,18 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       );
     };
   }
+}
+
+/**
+ * Express gives each request its app's own prototype (`Object.setPrototypeOf()`) before routing
+ * it, and V8 then gives every property added to that request a hidden class of its own (about
+ * 3 µs a request here). The module's property is added before, where all requests share one.
+ */
+function reserveBeforeHandle(app: ExpressApp): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the app below
+  const { handle } = app;
+  app.handle = function (this: ExpressApp, req, res, callback) {
+    reserveState(req);
+    handle.call(this, req, res, callback);
+  };
 }
