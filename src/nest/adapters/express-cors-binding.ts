@@ -153,13 +153,14 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   ): Handler {
     const { dispatch } = this;
     return function (this: unknown, req, res, next) {
-      const before = dispatch.current(req);
-      const pass: Next = passesOn
-        ? (error) => {
-            dispatch.leave(req, before);
-            next(error);
-          }
-        : next;
+      let pass = next;
+      if (passesOn) {
+        const before = dispatch.current(req);
+        pass = (error) => {
+          dispatch.leave(req, before);
+          next(error);
+        };
+      }
       return dispatch.enter(
         req,
         sources(req),
