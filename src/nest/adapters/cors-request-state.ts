@@ -43,11 +43,6 @@ export function recordState(
   }
 }
 
-/** Gives `holder` the property its state will be held in, as nothing yet. */
-export function reserveState(holder: StatefulRequest): void {
-  if (!(CORS_STATE in holder)) holder[CORS_STATE] = undefined;
-}
-
 /** The state on an adapter's request object: Fastify's holds Node's as `raw`. */
 export function stateOf(request: unknown): CorsRequestState | undefined {
   const { raw } = request as { raw?: StatefulRequest };

@@ -1,6 +1,7 @@
-import type { HttpServer } from '@nestjs/common';
+import { type HttpServer, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
+import { showError } from '../../core/show-value.js';
 import { answerPreflight } from './apply-cors-headers.js';
 import type { CorsEngine, CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
@@ -10,7 +11,6 @@ import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
   hookEveryResponse,
-  reserveState,
   type StatefulRequest,
 } from './cors-request-state.js';
 import {
@@ -26,8 +26,9 @@ type Next = (error?: unknown) => void;
 type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
 
 interface ExpressApp {
-  use(handler: Handler): unknown;
   handle(req: Request, res: ServerResponse, callback?: Next): void;
+  /** The prototype Express gives the app's requests. */
+  request: object;
   router: ExpressRouter;
 }
 
@@ -35,10 +36,12 @@ interface ExpressApp {
 const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
 
 /**
- * Express: a middleware mounted as soon as the adapter exists, so before the body parsers,
- * Nest's security hook, Nest middleware and routes. Express's own router layers tell which
- * routes a request may reach; each handler Nest registers decides from its own policy when
- * Express dispatches to it. The decision is held on Express's request, which is Node's.
+ * Express: the app's `handle()`, wrapped as soon as the adapter exists, decides before Express
+ * takes the request, so before its router, the body parsers, Nest's security hook, Nest
+ * middleware and routes; a preflight it answers never reaches Express. Express's own router
+ * layers tell which routes a request may reach; each handler Nest registers decides from its
+ * own policy when Express dispatches to it. The decision is held on Express's request, which
+ * is Node's.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
@@ -50,15 +53,22 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     private readonly adapter: HttpServer,
     engine: CorsEngine,
   ) {
-    this.app = adapter.getInstance() as ExpressApp;
+    const app = (this.app = adapter.getInstance() as ExpressApp);
     hookEveryResponse();
-    reserveBeforeHandle(this.app);
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
       holder: (req) => req,
-      hostname: (req) => adapter.getRequestHostname?.(req) ?? '',
+      hostname: (req) => {
+        // Express reads it through its request prototype, which it gives the request next.
+        Object.setPrototypeOf(req, app.request);
+        return adapter.getRequestHostname?.(req) ?? '';
+      },
       answerPreflight,
     }));
-    this.app.use((req, res, next) => {
+    // Deciding before Express sets its prototype on the request matters for speed too: V8 gives
+    // each property added to the request after that a hidden class of its own (about 3 µs).
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the app below
+    const { handle } = app;
+    app.handle = (req, res, callback) => {
       const request = toCorsRequest(
         req.method!,
         parseUrl(req)?.pathname ?? '/',
@@ -66,8 +76,12 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         req,
       );
       const candidates = this.lookup(request.method, request.path);
-      dispatch.begin(req, res, request, candidates, next);
-    });
+      dispatch.begin(req, res, request, candidates, (error) =>
+        error === undefined
+          ? handle.call(app, req, res, callback)
+          : failed(error, res, callback),
+      );
+    };
   }
 
   capture(
@@ -172,16 +186,16 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 }
 
+const logger = new Logger('CorsModule');
+
 /**
- * Express gives each request its app's own prototype (`Object.setPrototypeOf()`) before routing
- * it, and V8 then gives every property added to that request a hidden class of its own (about
- * 3 µs a request here). The module's property is added before, where all requests share one.
+ * Where deciding itself failed (providers fail closed before that): the error goes to the app
+ * this one is mounted in, if any, else the request is answered 500, without CORS headers.
  */
-function reserveBeforeHandle(app: ExpressApp): void {
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the app below
-  const { handle } = app;
-  app.handle = function (this: ExpressApp, req, res, callback) {
-    reserveState(req);
-    handle.call(this, req, res, callback);
-  };
+function failed(error: unknown, res: ServerResponse, callback?: Next): void {
+  if (callback) return callback(error);
+  logger.error(`CORS decision failed: ${showError(error)}`);
+  if (res.headersSent) return;
+  res.statusCode = 500;
+  res.end();
 }
