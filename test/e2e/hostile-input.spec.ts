@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { APP_ORIGIN, createTestApp } from '../fixtures/test-app.js';
 import { http, preflight } from '../support/cors-requests.js';
 import { ADAPTERS } from '../support/adapters.js';
+import { rawRequest } from '../support/build-app.js';
 
 const CRLF = /[\r\n]/;
 
@@ -57,6 +58,19 @@ describe.each(ADAPTERS)('hostile input (%s)', (adapter) => {
     expect(res.status).toBe(400);
     const pre = await preflight(app, '/api/hello/items/%E0', APP_ORIGIN, 'GET');
     expect(pre.status).toBeLessThan(500);
+  });
+
+  it('answers a request target no URL parser reads without a 5xx, and keeps serving', async () => {
+    for (const method of ['GET', 'OPTIONS']) {
+      const res = await rawRequest(app, method, 'http://[::1/x', {
+        origin: APP_ORIGIN,
+        'access-control-request-method': 'GET',
+      });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    }
+    const res = await http(app).get('/api/hello').set('Origin', APP_ORIGIN);
+    expect(res.status).toBe(200);
   });
 
   it('never reflects a method that is not a token', async () => {

@@ -37,8 +37,8 @@ export class CorsDispatch<Req, Res> {
   /**
    * Decides before routing. Candidates whose host filter surely refuses the request's
    * `hostname()` are left out. A preflight with a decision is answered; anything else is
-   * recorded, for the response to apply, and `next()` continues. `next(error)` only if
-   * deciding itself failed.
+   * recorded, for the response to apply, and `next()` continues. `next(error)` if deciding
+   * failed, or `next()` threw.
    */
   begin(
     req: Req,

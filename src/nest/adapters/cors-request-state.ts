@@ -43,10 +43,17 @@ export function recordState(
   }
 }
 
-/** The state on an adapter's request object: Fastify's holds Node's as `raw`. */
+/**
+ * The state on an adapter's request object: Express's is Node's, Fastify's holds Node's as
+ * `raw` (which on Express may be anything a middleware put there).
+ */
 export function stateOf(request: unknown): CorsRequestState | undefined {
-  const { raw } = request as { raw?: StatefulRequest };
-  return (raw ?? (request as StatefulRequest))[CORS_STATE];
+  const { [CORS_STATE]: state, raw } = request as StatefulRequest & {
+    raw?: unknown;
+  };
+  if (state !== undefined || typeof raw !== 'object' || raw === null)
+    return state;
+  return (raw as StatefulRequest)[CORS_STATE];
 }
 
 type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
@@ -59,7 +66,8 @@ let everyResponseHooked = false;
  * once for the process, on the prototypes of Node's HTTP/1 and HTTP/2 responses, so nothing is
  * left to do per response. However an app's responses inherit (Express gives each app's
  * responses a prototype of the app's own, and an Express app run as middleware swaps it without
- * putting it back), Node's prototype is at the root. A response whose request the module did not decide for is written as it is.
+ * putting it back), Node's prototype is at the root. A response whose request the module did
+ * not decide for is written as it is.
  */
 export function hookEveryResponse(): void {
   if (everyResponseHooked) return;

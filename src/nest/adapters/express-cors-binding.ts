@@ -69,18 +69,25 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the app below
     const { handle } = app;
     app.handle = (req, res, callback) => {
-      const request = toCorsRequest(
-        req.method!,
-        parseUrl(req)?.pathname ?? '/',
-        req.headers,
-        req,
-      );
-      const candidates = this.lookup(request.method, request.path);
-      dispatch.begin(req, res, request, candidates, (error) =>
+      const path = pathOf(req);
+      // Express's router runs no middleware for a target it cannot read: neither does the module.
+      if (path === undefined) return handle.call(app, req, res, callback);
+      const request = toCorsRequest(req.method!, path, req.headers, req);
+      const next = (error?: unknown) =>
         error === undefined
           ? handle.call(app, req, res, callback)
-          : failed(error, res, callback),
-      );
+          : failed(error, res, callback);
+      try {
+        dispatch.begin(
+          req,
+          res,
+          request,
+          this.lookup(request.method, request.path),
+          next,
+        );
+      } catch (error) {
+        failed(error, res, callback);
+      }
     };
   }
 
@@ -188,9 +195,19 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
 const logger = new Logger('CorsModule');
 
+/** The request's path, as Express's router reads it; `undefined` where it reads none. */
+function pathOf(req: Request): string | undefined {
+  try {
+    return parseUrl(req)?.pathname ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Where deciding itself failed (providers fail closed before that): the error goes to the app
- * this one is mounted in, if any, else the request is answered 500, without CORS headers.
+ * Where deciding threw (a provider's failure does not: it fails closed), or Express's
+ * `handle()` did: the error goes to the app this one is mounted in, if any, else the request
+ * is answered 500, without CORS headers, unless its answer has begun.
  */
 function failed(error: unknown, res: ServerResponse, callback?: Next): void {
   if (callback) return callback(error);

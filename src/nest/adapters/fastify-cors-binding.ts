@@ -30,7 +30,7 @@ interface FastifyRequest {
 }
 
 interface FastifyReply {
-  raw: ServerResponse;
+  raw: Omit<ServerResponse, 'req'> & { req: unknown };
   code(status: number): FastifyReply;
   headers(values: Record<string, string>): FastifyReply;
   send(payload?: unknown): FastifyReply;
@@ -97,6 +97,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       });
     });
     const hook: Hook = (this.begin = (request, reply, done) => {
+      // Node's response reads the decision from its `req`, which a response built by a
+      // wrapper (serverless ones do) may not have set to the request Fastify was handed.
+      if (reply.raw.req !== request.raw) reply.raw.req = request.raw;
       const corsRequest = toCorsRequest(
         request.method,
         pathOf(request.url),

@@ -4,6 +4,7 @@ import {
   type NestFastifyApplication,
 } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { createServer, type Server as HttpServer } from 'node:http';
 import { connect, constants } from 'node:http2';
 import type { AddressInfo, Server } from 'node:net';
 import {
@@ -11,6 +12,7 @@ import {
   EVIL_ORIGIN,
   TestAppModule,
 } from '../fixtures/test-app.js';
+import request from 'supertest';
 import { corsHeaders } from '../support/cors-requests.js';
 
 const GRANTED = {
@@ -80,6 +82,39 @@ describe('Fastify over HTTP/2', () => {
 
   it('a denied origin gets none', async () => {
     const res = await h2Request(port, '/api/hello', EVIL_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(corsHeaders(res.headers)).toEqual({});
+  });
+});
+
+describe('Fastify behind a wrapper that builds its own responses', () => {
+  // As serverless adapters do: the response's `req` is not the request Fastify is handed.
+  let app: NestFastifyApplication;
+  let server: HttpServer;
+  beforeAll(async () => {
+    app = await fastifyApp(new FastifyAdapter());
+    await app.init();
+    const fastify = app.getHttpAdapter().getInstance();
+    await fastify.ready();
+    server = createServer((req, res) => {
+      Object.assign(res, { req: { method: req.method } });
+      fastify.routing(req, res);
+    });
+  });
+  afterAll(() => app.close());
+
+  it('an allowed origin gets the headers', async () => {
+    const res = await request(server)
+      .get('/api/hello')
+      .set('Origin', APP_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(corsHeaders(res.headers)).toEqual(GRANTED);
+  });
+
+  it('a denied origin gets none, not even those the handler set', async () => {
+    const res = await request(server)
+      .get('/api/hello/exposed')
+      .set('Origin', EVIL_ORIGIN);
     expect(res.status).toBe(200);
     expect(corsHeaders(res.headers)).toEqual({});
   });
