@@ -14,6 +14,7 @@ import type {
   RouteLookup,
 } from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
+import type { CorsRequestState } from './adapters/cors-request-state.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
@@ -156,6 +157,11 @@ export class CorsInstaller implements OnApplicationBootstrap {
   pathRuleOf(path: string): string | undefined {
     return this.registry.paths.find(({ pattern }) => pattern.matches(path))
       ?.pattern.text;
+  }
+
+  /** What the module has decided so far for the adapter's request object `request`. */
+  stateOf(request: unknown): CorsRequestState | undefined {
+    return this.binding?.stateOf(request);
   }
 
   /** The routes a method and path reach, as the adapter routes them. */

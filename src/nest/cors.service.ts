@@ -2,7 +2,6 @@ import { Injectable, type Type } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
 import type { CorsReasonCode } from '../core/cors-reason.js';
 import { describeCandidates } from './adapters/cors-dispatch.js';
-import { stateOf } from './adapters/cors-request-state.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
@@ -111,7 +110,7 @@ export class CorsService {
    * that decision synchronously, as Nest requires.
    */
   readonly trustedForCsrf = (request: unknown): boolean => {
-    const state = stateOf(request);
+    const state = this.installer.stateOf(request);
     if (!state || state.request.preflight) return false;
     const headers = state.verdict?.allowed ? state.verdict.headers : undefined;
     return (

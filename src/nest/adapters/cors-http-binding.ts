@@ -1,4 +1,5 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
+import type { CorsRequestState } from './cors-request-state.js';
 import type { RouteHandle } from '../route-handle.js';
 
 /** The routes a method and path reach, in the adapter's dispatch order. */
@@ -18,4 +19,6 @@ export interface CorsHttpBinding {
   ): void;
   /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
   seal(): RouteLookup;
+  /** What the module has decided so far for the adapter's request object `request`. */
+  stateOf(request: unknown): CorsRequestState | undefined;
 }

@@ -43,19 +43,6 @@ export function recordState(
   }
 }
 
-/**
- * The state on an adapter's request object: Express's is Node's, Fastify's holds Node's as
- * `raw` (which on Express may be anything a middleware put there).
- */
-export function stateOf(request: unknown): CorsRequestState | undefined {
-  const { [CORS_STATE]: state, raw } = request as StatefulRequest & {
-    raw?: unknown;
-  };
-  if (state !== undefined || typeof raw !== 'object' || raw === null)
-    return state;
-  return (raw as StatefulRequest)[CORS_STATE];
-}
-
 type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
 
 let everyResponseHooked = false;

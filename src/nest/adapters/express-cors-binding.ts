@@ -10,6 +10,7 @@ import { hasHostFilter } from '../nest-internals.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
+  type CorsRequestState,
   hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
@@ -141,6 +142,9 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       this.handles.get(handle),
     );
     return this.lookup;
+  }
+  stateOf(request: unknown): CorsRequestState | undefined {
+    return this.dispatch.current(request as Request);
   }
 
   /** The handler Express dispatches to instead of `handle`: decides from `route`'s policy first. */

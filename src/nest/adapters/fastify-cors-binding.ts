@@ -8,6 +8,7 @@ import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
 import {
+  type CorsRequestState,
   hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
@@ -177,6 +178,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   seal(): RouteLookup {
     this.lookup = fastifyRouteLookup(this.fastify.initialConfig, this.routes);
     return this.lookup;
+  }
+  stateOf(request: unknown): CorsRequestState | undefined {
+    return this.dispatch.current(request as FastifyRequest);
   }
 
   /** The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first. */
