@@ -20,7 +20,7 @@ import {
 } from './load.js';
 import type { MemoryResult } from './memory.js';
 import { runMicrobenchmarks } from './micro.js';
-import { distinctOrigin } from './policy.js';
+import { distinctOrigin, ROUTE_COUNT } from './policy.js';
 import {
   type Adapter,
   MEMORY_SCENARIO,
@@ -194,6 +194,24 @@ async function memory(): Promise<void> {
       ];
     }),
     'lrrrrl',
+  );
+  await heapPerRoute();
+}
+
+/** What the module holds for each route with a policy of its own, once the app has started. */
+async function heapPerRoute(): Promise<void> {
+  const heap = async (variant: Variant) => {
+    const server = await startServer(variant, 'S3-get');
+    try {
+      return await usage(server, 'heap');
+    } finally {
+      await stopServer(server);
+    }
+  };
+  const bare = await heap('bare');
+  const perRoute = ((await heap('module')) - bare) / ROUTE_COUNT;
+  log(
+    `Heap the module holds per route with its own policy (S3, ${count(ROUTE_COUNT)} routes of GET and PUT, module app − bare app after start-up): ${(perRoute / 1024).toFixed(2)} KB\n`,
   );
 }
 

@@ -1,43 +1,57 @@
 import type { OriginPattern } from './origin-pattern.js';
 import { parseRequestOrigin } from './request-origin.js';
 
+/** Shared by every matcher that has no entry of a kind, so that an allowlist costs only what it holds. */
+const NO_ENTRIES: ReadonlySet<string> = new Set();
+const NO_REGEXPS: readonly RegExp[] = [];
+const setOf = (values: string[]): ReadonlySet<string> =>
+  values.length > 0 ? new Set(values) : NO_ENTRIES;
+
 /**
  * Matches well-formed request origins against a compiled allowlist: a set lookup for exact
  * origins, one lookup per host label for subdomain patterns, then the RegExps in order.
  */
 export class OriginMatcher {
-  private readonly exact = new Set<string>();
+  private readonly exact: ReadonlySet<string>;
   /** Keys `scheme://domain|port`, with port `''`, digits or `*`. */
-  private readonly subdomains = new Set<string>();
+  private readonly subdomains: ReadonlySet<string>;
   /** Keys `scheme://host`. */
-  private readonly anyPort = new Set<string>();
-  private readonly regexps: RegExp[] = [];
+  private readonly anyPort: ReadonlySet<string>;
+  private readonly regexps: readonly RegExp[];
   readonly allowsNull: boolean;
 
   /** `patterns`: the allowlist, in the order it was written. */
   constructor(readonly patterns: readonly OriginPattern[]) {
+    const exact: string[] = [];
+    const subdomains: string[] = [];
+    const anyPort: string[] = [];
+    const regexps: RegExp[] = [];
     let allowsNull = false;
     for (const pattern of patterns) {
       switch (pattern.kind) {
         case 'exact':
-          this.exact.add(pattern.origin);
+          exact.push(pattern.origin);
           break;
         case 'null':
           allowsNull = true;
           break;
         case 'subdomains':
-          this.subdomains.add(
+          subdomains.push(
             `${pattern.scheme}://${pattern.domain}|${pattern.port}`,
           );
           break;
         case 'any-port':
-          this.anyPort.add(`${pattern.scheme}://${pattern.host}`);
+          anyPort.push(`${pattern.scheme}://${pattern.host}`);
           break;
         case 'regexp':
-          this.regexps.push(pattern.regexp);
+          regexps.push(pattern.regexp);
           break;
       }
     }
+    this.exact = setOf(exact);
+    this.subdomains = setOf(subdomains);
+    this.anyPort = setOf(anyPort);
+    this.regexps = regexps.length > 0 ? regexps : NO_REGEXPS;
     this.allowsNull = allowsNull;
   }
 

@@ -1,8 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
+import { Controller, Get, type INestApplication, Req } from '@nestjs/common';
 import {
   FastifyAdapter,
   type NestFastifyApplication,
+  RouteConfig,
+  RouteConstraints,
 } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { Test } from '@nestjs/testing';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { connect, constants } from 'node:http2';
@@ -13,6 +16,8 @@ import {
   TestAppModule,
 } from '../fixtures/test-app.js';
 import request from 'supertest';
+import { CorsModule } from '../../src/index.js';
+import { createApp } from '../support/create-app.js';
 import { corsHeaders } from '../support/cors-requests.js';
 
 const GRANTED = {
@@ -117,5 +122,59 @@ describe('Fastify behind a wrapper that builds its own responses', () => {
       .set('Origin', EVIL_ORIGIN);
     expect(res.status).toBe(200);
     expect(corsHeaders(res.headers)).toEqual({});
+  });
+});
+
+describe("Fastify route options from Nest's decorators", () => {
+  // Nest's Fastify adapter reads them off the handler it is handed, which is the module's.
+  @Controller('options')
+  class RouteOptionsController {
+    @Get('config')
+    @RouteConfig({ label: 'from @RouteConfig' })
+    config(@Req() req: FastifyRequest) {
+      return req.routeOptions.config;
+    }
+
+    @Get('constrained')
+    @RouteConstraints({ host: 'api.example.com' })
+    constrained() {
+      return 'api';
+    }
+  }
+
+  let app: INestApplication;
+  let server: HttpServer;
+  beforeAll(async () => {
+    app = await createApp({
+      cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+      controllers: [RouteOptionsController],
+      adapter: 'fastify',
+    });
+    server = app.getHttpServer() as HttpServer;
+  });
+  afterAll(() => app.close());
+
+  it('@RouteConfig reaches the handler, with the headers', async () => {
+    const res = await request(server)
+      .get('/options/config')
+      .set('Origin', APP_ORIGIN);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ label: 'from @RouteConfig' });
+    expect(corsHeaders(res.headers)).toEqual({
+      'access-control-allow-origin': APP_ORIGIN,
+    });
+  });
+
+  it('@RouteConstraints decide which requests reach the route', async () => {
+    const matching = await request(server)
+      .get('/options/constrained')
+      .set('Host', 'api.example.com')
+      .set('Origin', APP_ORIGIN);
+    expect(matching.status).toBe(200);
+    expect(matching.text).toBe('api');
+    const other = await request(server)
+      .get('/options/constrained')
+      .set('Origin', APP_ORIGIN);
+    expect(other.status).toBe(404);
   });
 });

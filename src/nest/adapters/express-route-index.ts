@@ -66,6 +66,16 @@ export function expressRouteLookup(
   const prefixLengths = new Set<number>();
   /** Static paths compared by Express's own match only: see `isPlain`. */
   const otherPaths: Entry[] = [];
+  /** One set per distinct method list: most routes share theirs with many others. */
+  const methodSets = new Map<string, ReadonlySet<string>>();
+  const methodSet = (methods: string[]) => {
+    const key = methods.join(',');
+    const known = methodSets.get(key);
+    if (known) return known;
+    const set = new Set(methods);
+    methodSets.set(key, set);
+    return set;
+  };
   const add = (map: Map<string, Entry[]>, key: string, entry: Entry) => {
     const list = map.get(key);
     if (list) list.push(entry);
@@ -75,9 +85,9 @@ export function expressRouteLookup(
   router.stack.forEach((layer, index) => {
     const { route } = layer;
     if (!route) return;
-    const methods = Object.keys(route.methods).filter(
-      (method) => route.methods[method],
-    );
+    const methods = Object.keys(route.methods)
+      .filter((method) => route.methods[method])
+      .map((method) => method.toUpperCase());
     const handle = route.stack
       .map((item) => handleOf(item.handle))
       .find(Boolean);
@@ -85,8 +95,8 @@ export function expressRouteLookup(
       ...(handle ?? RAW_ROUTE),
       index,
       layer,
-      all: methods.includes('_all'),
-      methods: new Set(methods.map((method) => method.toUpperCase())),
+      all: methods.includes('_ALL'),
+      methods: methodSet(methods),
     };
     const { path } = route;
     if (typeof path === 'string' && !DYNAMIC.test(path)) {

@@ -27,15 +27,16 @@ export function patchMethods(
   }
 }
 
-/** A function that behaves as `handle` for whoever registers it: same name, properties and metadata. */
+/**
+ * A function that behaves as `handle` for whoever registers it: same name, and `handle`'s
+ * properties and metadata through its prototype, which `Reflect.getMetadata` walks as property
+ * reads do. Nothing is copied, so a route costs no metadata maps of its own.
+ */
 export function lookAlike<T extends RouteHandle>(
   wrapper: T,
   handle: RouteHandle,
 ): T {
-  Object.assign(wrapper, handle);
+  Object.setPrototypeOf(wrapper, handle);
   Object.defineProperty(wrapper, 'name', { value: handle.name });
-  for (const key of Reflect.getMetadataKeys(handle)) {
-    Reflect.defineMetadata(key, Reflect.getMetadata(key, handle), wrapper);
-  }
   return wrapper;
 }
