@@ -338,7 +338,7 @@ function checkSameExtra(rows: ResultRow[]): void {
       const reference = find(sameExtraAs.scenario, variant, baseline);
       if (!row?.extra || !reference?.extra) continue;
       const extra = row.extra.median;
-      const bound = sameExtraAs.fraction * reference.extra.median;
+      const bound = sameExtraAs.fraction * Math.abs(reference.extra.median);
       targets.push({
         what: `${scenario.id} ${variant} extra µs within ${100 * sameExtraAs.fraction}% of ${sameExtraAs.scenario}'s (${extra.toFixed(1)} vs ${reference.extra.median.toFixed(1)} ± ${bound.toFixed(1)})`,
         ok: Math.abs(extra - reference.extra.median) <= bound,
