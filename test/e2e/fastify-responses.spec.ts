@@ -16,7 +16,7 @@ import {
   TestAppModule,
 } from '../fixtures/test-app.js';
 import request from 'supertest';
-import { CorsModule } from '../../src/index.js';
+import { CorsModule, CorsPolicy } from '../../src/index.js';
 import { createApp } from '../support/create-app.js';
 import { corsHeaders } from '../support/cors-requests.js';
 
@@ -127,7 +127,9 @@ describe('Fastify behind a wrapper that builds its own responses', () => {
 
 describe("Fastify route options from Nest's decorators", () => {
   // Nest's Fastify adapter reads them off the handler it is handed, which is the module's.
+  const PARTNER = 'https://partner.example.org';
   @Controller('options')
+  @CorsPolicy({ origin: [PARTNER] })
   class RouteOptionsController {
     @Get('config')
     @RouteConfig({ label: 'from @RouteConfig' })
@@ -154,14 +156,14 @@ describe("Fastify route options from Nest's decorators", () => {
   });
   afterAll(() => app.close());
 
-  it('@RouteConfig reaches the handler, with the headers', async () => {
+  it("@RouteConfig reaches the handler, with the route's headers", async () => {
     const res = await request(server)
       .get('/options/config')
-      .set('Origin', APP_ORIGIN);
+      .set('Origin', PARTNER);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ label: 'from @RouteConfig' });
     expect(corsHeaders(res.headers)).toEqual({
-      'access-control-allow-origin': APP_ORIGIN,
+      'access-control-allow-origin': PARTNER,
     });
   });
 
@@ -169,9 +171,12 @@ describe("Fastify route options from Nest's decorators", () => {
     const matching = await request(server)
       .get('/options/constrained')
       .set('Host', 'api.example.com')
-      .set('Origin', APP_ORIGIN);
+      .set('Origin', PARTNER);
     expect(matching.status).toBe(200);
     expect(matching.text).toBe('api');
+    expect(corsHeaders(matching.headers)).toEqual({
+      'access-control-allow-origin': PARTNER,
+    });
     const other = await request(server)
       .get('/options/constrained')
       .set('Origin', APP_ORIGIN);

@@ -17,7 +17,7 @@ import {
   type FastifyRoute,
   fastifyRouteLookup,
 } from './fastify-route-index.js';
-import { patchMethods, ROUTE_METHODS } from './patch-methods.js';
+import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
 import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 interface FastifyRequest {
@@ -82,25 +82,19 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       answerPreflight,
     }));
     this.fastify.addHook('onRoute', (options) => {
-      // Nest's adapter has read the route's options off the handler Nest gave it: the handler
-      // is wrapped only now. A route no controller owns runs under the default policy.
-      const route = this.registering;
-      options.handler = route
-        ? this.entering(
-            options.handler,
-            () => route.sources,
-            () => route.id,
-          )
-        : this.entering(
-            options.handler,
-            (holder) => dispatch.unownedSources(holder),
-            () => '(raw route)',
-          );
+      // A route no controller owns runs under the default policy, decided where it runs.
+      if (!this.registering) {
+        options.handler = this.entering(
+          options.handler,
+          (holder) => dispatch.unownedSources(holder),
+          () => '(raw route)',
+        );
+      }
       this.routes.push({
         methods: [options.method].flat(),
         url: options.url,
         version: options.constraints?.version,
-        route: route ?? null,
+        route: this.registering ?? null,
       });
     });
     const hook: Hook = (this.begin = (request, reply, done) => {
@@ -144,6 +138,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       const handle = args[args.length - 1];
       const route = isRouteHandle(handle) && routeOf(handle, args[0]);
       if (!route) return original.apply(self, args);
+      args[args.length - 1] = this.tag(handle as Handler, route);
       this.registering = route;
       try {
         return original.apply(self, args);
@@ -186,6 +181,19 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   }
   stateOf(request: unknown): CorsRequestState | undefined {
     return this.dispatch.current(request as FastifyRequest);
+  }
+
+  /** The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first. */
+  private tag(handle: Handler, route: CorsRoute): Handler {
+    const { sources } = route;
+    return lookAlike(
+      this.entering(
+        handle,
+        () => sources,
+        () => route.id,
+      ),
+      handle,
+    );
   }
 
   /** Runs `handle` once the policies `sources()` gives have decided for the request. */

@@ -28,15 +28,15 @@ export function patchMethods(
 }
 
 /**
- * A function that passes for `handle` where Express reads one: same name and own properties.
- * Not its metadata, which neither Express nor Nest's Express adapter reads: a copy would hold
- * three reflect-metadata maps for every route.
+ * A function that behaves as `handle` for whoever registers it: same name, and `handle`'s
+ * properties and metadata through its prototype, which `Reflect.getMetadata` walks as property
+ * reads do. Nothing is copied, so a route costs no metadata maps of its own.
  */
 export function lookAlike<T extends RouteHandle>(
   wrapper: T,
   handle: RouteHandle,
 ): T {
-  Object.assign(wrapper, handle);
+  Object.setPrototypeOf(wrapper, handle);
   Object.defineProperty(wrapper, 'name', { value: handle.name });
   return wrapper;
 }
