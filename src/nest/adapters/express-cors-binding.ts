@@ -143,6 +143,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     );
     return this.lookup;
   }
+
   stateOf(request: unknown): CorsRequestState | undefined {
     return this.dispatch.current(request as Request);
   }

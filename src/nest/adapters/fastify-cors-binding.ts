@@ -179,6 +179,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     this.lookup = fastifyRouteLookup(this.fastify.initialConfig, this.routes);
     return this.lookup;
   }
+
   stateOf(request: unknown): CorsRequestState | undefined {
     return this.dispatch.current(request as FastifyRequest);
   }
