@@ -19,7 +19,7 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
-import { isRouteHandle } from './route-handle.js';
+import { isRouteHandle, type RouteHandle } from './route-handle.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
 /** The methods a `paths` rule is checked with against controller routes. */
@@ -29,7 +29,8 @@ const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * Wires the module into the application, in three steps:
  * 1. as soon as the HTTP adapter exists, mounts the early hook (before the body parsers);
  * 2. from `CorsModule.configure()`, once every provider exists and before Nest registers its
- *    routes: compiles the policies, marks controller methods and wraps their handlers;
+ *    routes: compiles the policies, the module's and every controller route's, marks
+ *    controller methods and wraps their handlers;
  * 3. at bootstrap, once the routes are registered: reads the adapter's routing and reports
  *    the whole configuration.
  */
@@ -77,12 +78,16 @@ export class CorsInstaller implements OnApplicationBootstrap {
     const methodNames = (prototype: object) =>
       scanner.getAllMethodNames(prototype);
     markRouteOwners(controllers, methodNames);
-    this.hasRouteHandlers = controllers.some(({ metatype }) =>
-      methodNames(metatype.prototype as object).some((name) => {
-        const method = (metatype.prototype as Record<string, unknown>)[name];
-        return isRouteHandle(method) && isRouteHandler(method);
-      }),
+    const handlers = controllers.flatMap(({ metatype, instance }) =>
+      methodNames(metatype.prototype as object)
+        .map((name) => instance[name])
+        .filter(
+          (method): method is RouteHandle =>
+            isRouteHandle(method) && isRouteHandler(method),
+        ),
     );
+    this.hasRouteHandlers = handlers.length > 0;
+    this.routes.resolve(handlers);
     this.binding?.capture((handle, path) =>
       this.routes.routeOfHandle(handle, path),
     );
