@@ -78,13 +78,14 @@ export class CorsInstaller implements OnApplicationBootstrap {
     const methodNames = (prototype: object) =>
       scanner.getAllMethodNames(prototype);
     markRouteOwners(controllers, methodNames);
-    const handlers = controllers.flatMap(({ metatype, instance }) =>
-      methodNames(metatype.prototype as object)
-        .map((name) => instance[name])
-        .filter(
-          (method): method is RouteHandle =>
-            isRouteHandle(method) && isRouteHandler(method),
-        ),
+    const handlers = controllers.flatMap(
+      ({ metatype, instance }: OwnedController) =>
+        methodNames(metatype.prototype as object)
+          .map((name) => instance[name])
+          .filter(
+            (method): method is RouteHandle =>
+              isRouteHandle(method) && isRouteHandler(method),
+          ),
     );
     this.hasRouteHandlers = handlers.length > 0;
     this.routes.resolve(handlers);

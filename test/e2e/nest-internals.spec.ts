@@ -38,7 +38,10 @@ class VersionedController {
 type Recorder = { calls: Array<{ name: string; args: unknown[] }> };
 type Handler = (this: unknown, ...args: unknown[]) => unknown;
 
-/** An adapter that records what Nest hands it, through the methods the module patches. */
+/**
+ * An adapter that records what Nest hands it through the methods the module patches. The
+ * recording stays outermost, whatever the module later wraps these methods in.
+ */
 function recording(
   name: AdapterName,
 ): (ExpressAdapter | FastifyAdapter) & Recorder {
@@ -46,15 +49,27 @@ function recording(
     name === 'fastify' ? new FastifyAdapter() : new ExpressAdapter()
   ) as (ExpressAdapter | FastifyAdapter) & Recorder;
   adapter.calls = [];
+  let depth = 0;
   for (const method of ['get', 'applyVersionFilter', 'setNotFoundHandler']) {
-    const original = (adapter as unknown as Record<string, Handler>)[method]!;
-    (adapter as unknown as Record<string, Handler>)[method] = function (
-      this: unknown,
-      ...args: unknown[]
-    ) {
-      adapter.calls.push({ name: method, args });
-      return original.apply(this, args);
-    };
+    let current = (adapter as unknown as Record<string, Handler>)[method]!;
+    Object.defineProperty(adapter, method, {
+      configurable: true,
+      get() {
+        const target = current;
+        return function (this: unknown, ...args: unknown[]) {
+          if (depth === 0) adapter.calls.push({ name: method, args });
+          depth++;
+          try {
+            return target.apply(this, args);
+          } finally {
+            depth--;
+          }
+        };
+      },
+      set(value: Handler) {
+        current = value;
+      },
+    });
   }
   return adapter;
 }

@@ -19,7 +19,7 @@ import {
   type ExpressRouter,
   expressRouteLookup,
 } from './express-route-index.js';
-import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
+import { namedLike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
 import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
@@ -154,7 +154,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     const passesOn =
       (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
       hasHostFilter(route.controller);
-    const tagged = lookAlike(
+    const tagged = namedLike(
       this.entering(
         handle,
         () => sources,
