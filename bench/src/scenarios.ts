@@ -36,8 +36,8 @@ export interface Expectation {
 /**
  * `variant` against `baseline`, round by round: the server CPU time per request `variant`
  * spends beyond `baseline`'s (its extra µs), and their ratio, which should be at least `min`.
- * `sameExtraAs`: the extra µs should also exceed the extra of the same comparison in
- * `scenario` by no more than `fraction` of it, or `floor` × that comparison's baseline CPU per
+ * `sameExtraAs`: the extra µs should also be at most the extra of the same comparison in
+ * `scenario` plus `fraction` of its size, or plus `floor` × that comparison's baseline CPU per
  * request where that is more: with the reference extra near zero, a fraction of it is below
  * what the bench can resolve.
  */

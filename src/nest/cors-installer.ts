@@ -19,7 +19,7 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
-import { isRouteHandle, type RouteHandle } from './route-handle.js';
+import { isRouteHandle } from './route-handle.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
 /** The methods a `paths` rule is checked with against controller routes. */
@@ -30,9 +30,9 @@ const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * 1. as soon as the HTTP adapter exists, mounts the early hook (before the body parsers);
  * 2. from `CorsModule.configure()`, once every provider exists and before Nest registers its
  *    routes: compiles the policies, the module's and every controller route's, marks
- *    controller methods and wraps their handlers;
- * 3. at bootstrap, once the routes are registered: reads the adapter's routing and reports
- *    the whole configuration.
+ *    controller methods, and has the binding capture their handlers;
+ * 3. at bootstrap, once the routes are registered: seals the binding, which has wrapped every
+ *    handler by then and reads the adapter's routing, and reports the whole configuration.
  */
 @Injectable()
 export class CorsInstaller implements OnApplicationBootstrap {
@@ -78,17 +78,20 @@ export class CorsInstaller implements OnApplicationBootstrap {
     const methodNames = (prototype: object) =>
       scanner.getAllMethodNames(prototype);
     markRouteOwners(controllers, methodNames);
+    // What Nest routes to: the instance's function for each route handler the class declares.
     const handlers = controllers.flatMap(
-      ({ metatype, instance }: OwnedController) =>
-        methodNames(metatype.prototype as object)
-          .map((name) => instance[name])
-          .filter(
-            (method): method is RouteHandle =>
-              isRouteHandle(method) && isRouteHandler(method),
-          ),
+      ({ metatype, instance }: OwnedController) => {
+        const prototype = metatype.prototype as Record<string, unknown>;
+        return methodNames(prototype).flatMap((name) => {
+          const declared = prototype[name];
+          return isRouteHandle(declared) && isRouteHandler(declared)
+            ? [instance[name]]
+            : [];
+        });
+      },
     );
     this.hasRouteHandlers = handlers.length > 0;
-    this.routes.resolve(handlers);
+    this.routes.resolve(handlers.filter(isRouteHandle));
     this.binding?.capture((handle, path) =>
       this.routes.routeOfHandle(handle, path),
     );

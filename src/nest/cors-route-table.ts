@@ -21,7 +21,6 @@ export interface RouteRegistration {
 @Injectable()
 export class CorsRouteTable {
   private readonly byController = new Map<Type, Map<string, CorsRoute>>();
-  private readonly registeredRoutes = new Set<CorsRoute>();
   private readonly paths: RouteRegistration[] = [];
 
   constructor(
@@ -30,25 +29,25 @@ export class CorsRouteTable {
   ) {}
 
   /**
-   * Resolves the route, and so compiles the policy, of each controller method in `handlers`,
-   * before Nest registers any of them. Registering then only looks routes up, which keeps the
-   * policies' objects out of the adapter's routing structures as it builds them: compiled in
-   * between, they made Express's scan of 1,000 routes measurably slower.
+   * Gives each of `handlers` that a controller owns its route, compiling its policy and
+   * recording what is wrong with it. Called before Nest registers its routes, so that
+   * registering only looks routes up; handlers no controller owns are skipped.
    */
   resolve(handlers: readonly RouteHandle[]): void {
+    // Compiled while Nest registers routes, the policies' objects would sit among the
+    // adapter's routing structures as it builds them, and Express's scan of 1,000 routes was
+    // measurably slower for it.
     for (const handler of handlers) this.routeOf(handler);
   }
 
   /**
-   * The route of a handler Nest hands to the adapter for `path`; `undefined` for one no
-   * controller owns.
+   * The route of a handler Nest hands to the adapter for `path`, recorded as registered;
+   * `undefined` for one no controller owns.
    */
   routeOfHandle(handle: RouteHandle, path: unknown): CorsRoute | undefined {
     const route = this.routeOf(handle);
-    if (!route) return undefined;
-    this.registeredRoutes.add(route);
     const method = routeMethodOf(handle);
-    if (method && typeof path === 'string')
+    if (route && method && typeof path === 'string')
       this.paths.push({ method, path, route });
     return route;
   }
@@ -112,8 +111,8 @@ export class CorsRouteTable {
     );
   }
 
-  /** Every route Nest registered, in its order. */
+  /** Every route Nest registered, each once, in the order of its first registration. */
   routes(): CorsRoute[] {
-    return [...this.registeredRoutes];
+    return [...new Set(this.paths.map(({ route }) => route))];
   }
 }

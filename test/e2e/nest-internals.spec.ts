@@ -148,22 +148,39 @@ describe('what the module relies on in Nest', () => {
     await app.close();
   });
 
-  it('fails at bootstrap, naming the cause, when it sees none of the routes Nest registered', async () => {
-    class HiddenRoutesAdapter extends ExpressAdapter {}
-    // Route methods that ignore being replaced: as if Nest registered routes another way.
-    for (const method of ['get', 'post']) {
-      Object.defineProperty(HiddenRoutesAdapter.prototype, method, {
-        get: () => (ExpressAdapter.prototype as never)[method],
-        set: () => undefined,
-      });
-    }
-    @Controller('plain')
-    class PlainController {
-      @Get()
-      list() {}
-    }
-    await expect(
-      init(new HiddenRoutesAdapter(), [PlainController]),
-    ).rejects.toThrow(/CorsModule saw none of the routes Nest registered/);
-  });
+  it.each(ADAPTERS)(
+    'fails at bootstrap, naming the cause, when it sees none of the routes Nest registered (%s)',
+    async (name) => {
+      const adapter =
+        name === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+      // As if Nest registered routes another way: route methods that ignore being replaced
+      // and hand the router a function without the metadata Nest copies onto its handlers.
+      for (const method of ['get', 'post']) {
+        const original = (adapter as unknown as Record<string, Handler>)[
+          method
+        ]!;
+        Object.defineProperty(adapter, method, {
+          get: () =>
+            function (...args: unknown[]) {
+              const handler = args.at(-1) as Handler;
+              return original.apply(adapter, [
+                ...args.slice(0, -1),
+                function (this: unknown, ...request: unknown[]) {
+                  return handler.apply(this, request);
+                },
+              ]);
+            },
+          set: () => undefined,
+        });
+      }
+      @Controller('plain')
+      class PlainController {
+        @Get()
+        list() {}
+      }
+      await expect(init(adapter, [PlainController])).rejects.toThrow(
+        /CorsModule saw none of the routes Nest registered/,
+      );
+    },
+  );
 });

@@ -6,17 +6,24 @@ import type { RouteHandle } from '../route-handle.js';
 export type RouteLookup = (method: string, path: string) => RouteCandidates;
 
 /**
+ * The controller route of a handler Nest registered with the adapter at `path`, recorded as
+ * registered; `undefined` for a handler no controller owns.
+ */
+export type RouteOfHandle = (
+  handle: RouteHandle,
+  path: unknown,
+) => CorsRoute | undefined;
+
+/**
  * Everything the module needs from one HTTP adapter; the rest is adapter-agnostic. A binding
  * mounts its early hook when it is created, which is as soon as the adapter exists.
  */
 export interface CorsHttpBinding {
   /**
-   * Before Nest registers its routes: wraps each handler Nest hands the adapter, and Nest's
-   * not-found handler, so that they decide from their own policy before they run.
+   * Before Nest registers its routes. Each handler of a route, and Nest's not-found handler,
+   * is wrapped so that it decides from its own policy before it runs: by `seal()` at the latest.
    */
-  capture(
-    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
-  ): void;
+  capture(routeOf: RouteOfHandle): void;
   /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
   seal(): RouteLookup;
   /** What the module has decided so far for the adapter's request object `request`. */

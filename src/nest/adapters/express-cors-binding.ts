@@ -8,7 +8,11 @@ import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { hasHostFilter } from '../nest-internals.js';
 import { CorsDispatch } from './cors-dispatch.js';
-import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
+import type {
+  CorsHttpBinding,
+  RouteLookup,
+  RouteOfHandle,
+} from './cors-http-binding.js';
 import {
   type CorsRequestState,
   hookEveryResponse,
@@ -19,8 +23,8 @@ import {
   type ExpressRouter,
   expressRouteLookup,
 } from './express-route-index.js';
-import { namedLike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
-import { isRouteHandle, type RouteHandle } from '../route-handle.js';
+import { patchMethods } from './patch-methods.js';
+import type { RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
@@ -48,6 +52,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
+  private routeOf: RouteOfHandle = () => undefined;
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(
@@ -92,23 +97,14 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     };
   }
 
-  capture(
-    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
-  ): void {
+  capture(routeOf: RouteOfHandle): void {
     const { dispatch } = this;
+    this.routeOf = routeOf;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
       Object.assign(original.apply(self, args) as RouteHandle, {
         [PASSES_ON]: true,
       }),
     );
-    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
-      const handle = args[args.length - 1];
-      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
-      if (route) {
-        args[args.length - 1] = this.tag(handle as Handler, route);
-      }
-      return original.apply(self, args);
-    });
     patchMethods(
       this.adapter,
       ['setNotFoundHandler'],
@@ -125,17 +121,30 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   seal(): RouteLookup {
-    const { dispatch } = this;
-    // Routes no controller owns decide from the unowned policy where Express dispatches to them.
-    for (const layer of this.app.router.stack) {
-      for (const item of layer.route?.stack ?? []) {
-        if (this.handles.has(item.handle)) continue;
-        item.handle = this.entering(
-          item.handle as Handler,
-          (holder) => dispatch.unownedSources(holder),
-          () => '(raw route)',
-          true,
-        );
+    const { dispatch, routeOf } = this;
+    // Handlers are wrapped only now that Express has built all its route layers: wrappers made
+    // in between, as each route was registered, made Express's scan of 1,000 routes measurably
+    // slower. Routes no controller owns decide from the unowned policy.
+    for (const { route: expressRoute } of this.app.router.stack) {
+      if (!expressRoute) continue;
+      // `app.all()` puts its handler in the route once for each method Node knows.
+      const wrappers = new Map<RouteHandle, Handler>();
+      for (const item of expressRoute.stack) {
+        const handle = item.handle as Handler;
+        let wrapper = wrappers.get(handle);
+        if (!wrapper) {
+          const route = routeOf(handle, expressRoute.path);
+          wrapper = route
+            ? this.tag(handle, route)
+            : this.entering(
+                handle,
+                (holder) => dispatch.unownedSources(holder),
+                () => '(raw route)',
+                true,
+              );
+          wrappers.set(handle, wrapper);
+        }
+        item.handle = wrapper;
       }
     }
     this.lookup = expressRouteLookup(this.app.router, (handle) =>
@@ -154,14 +163,11 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     const passesOn =
       (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
       hasHostFilter(route.controller);
-    const tagged = namedLike(
-      this.entering(
-        handle,
-        () => sources,
-        () => route.id,
-        passesOn,
-      ),
+    const tagged = this.entering(
       handle,
+      () => sources,
+      () => route.id,
+      passesOn,
     );
     this.handles.set(tagged, { route, passesOn });
     return tagged;

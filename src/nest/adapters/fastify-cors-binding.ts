@@ -6,7 +6,11 @@ import type { CorsEngine, CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
-import type { CorsHttpBinding, RouteLookup } from './cors-http-binding.js';
+import type {
+  CorsHttpBinding,
+  RouteLookup,
+  RouteOfHandle,
+} from './cors-http-binding.js';
 import {
   type CorsRequestState,
   hookEveryResponse,
@@ -18,7 +22,7 @@ import {
   fastifyRouteLookup,
 } from './fastify-route-index.js';
 import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
-import { isRouteHandle, type RouteHandle } from '../route-handle.js';
+import { isRouteHandle } from '../route-handle.js';
 
 interface FastifyRequest {
   /** Node's request, which holds the module's decision: Node's response reads it from its `req`. */
@@ -130,9 +134,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     );
   }
 
-  capture(
-    routeOf: (handle: RouteHandle, path: unknown) => CorsRoute | undefined,
-  ): void {
+  capture(routeOf: RouteOfHandle): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const handle = args[args.length - 1];
@@ -186,8 +188,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   /**
    * The handler Fastify dispatches to instead of `handle`: decides from `route`'s policy first.
-   * It carries `handle`'s metadata, from which Nest's Fastify adapter reads the route's options
-   * (`@RouteConfig()`, `@RouteConstraints()`, `@RouteSchema()`) and its version.
+   * It carries `handle`'s metadata and properties through its prototype: Nest's Fastify adapter
+   * reads the route's options (`@RouteConfig()`, `@RouteConstraints()`, `@RouteSchema()`) from
+   * its metadata, and its version from `version`.
    */
   private tag(handle: Handler, route: CorsRoute): Handler {
     const { sources } = route;

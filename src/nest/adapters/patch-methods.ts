@@ -28,22 +28,6 @@ export function patchMethods(
 }
 
 /**
- * A function that passes for `handle` where Express reads one: same name and own properties.
- * Not its metadata, which neither Express nor Nest's Express adapter reads, and not through
- * its prototype as `lookAlike()` does: Express routes by scanning its layers, and with each of
- * 1,000 routes' handlers made the prototype of its wrapper that scan cost Express about 100 µs
- * more per request.
- */
-export function namedLike<T extends RouteHandle>(
-  wrapper: T,
-  handle: RouteHandle,
-): T {
-  Object.assign(wrapper, handle);
-  Object.defineProperty(wrapper, 'name', { value: handle.name });
-  return wrapper;
-}
-
-/**
  * A function that behaves as `handle` for whoever registers it: same name, and `handle`'s
  * properties and metadata through its prototype, which `Reflect.getMetadata` walks as property
  * reads do. Nothing is copied, so a route costs no metadata maps of its own.
