@@ -31,8 +31,9 @@ const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * 2. from `CorsModule.configure()`, once every provider exists and before Nest registers its
  *    routes: compiles the policies, the module's and every controller route's, marks
  *    controller methods, and has the binding capture their handlers;
- * 3. at bootstrap, once the routes are registered: seals the binding, which has wrapped every
- *    handler by then and reads the adapter's routing, and reports the whole configuration.
+ * 3. at bootstrap, once the routes are registered: seals the binding, which wraps the handlers
+ *    it has not wrapped yet (on Express, all of them) and reads the adapter's routing, and
+ *    reports the whole configuration.
  */
 @Injectable()
 export class CorsInstaller implements OnApplicationBootstrap {

@@ -16,6 +16,7 @@ import {
   VersioningType,
 } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Express, NextFunction, Request, Response } from 'express';
 import Fastify from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import {
@@ -289,6 +290,21 @@ function named(path: string, policy: CorsPolicyOptions, name: string): Type {
   return NamedController;
 }
 
+/** A controller at `path` with CORS off, whose handler answers its path. */
+function closed(path: string): Type {
+  @Controller(path)
+  @CorsPolicy(false)
+  class ClosedController {
+    @Get()
+    get() {
+      return path;
+    }
+  }
+  return ClosedController;
+}
+
+type Handler = (this: unknown, ...args: unknown[]) => unknown;
+
 describe.each(ADAPTERS)('QUERY and SEARCH routes (%s)', (adapter) => {
   const O = 'https://finder.example.com';
   @Controller('finder')
@@ -366,6 +382,77 @@ describe('Express only', () => {
     expectAnswer(fromApp, 200, {}, 'delete');
     const fromAdmin = await send(app, 'post', '/thing', ADMIN, override);
     expectAnswer(fromAdmin, 200, allows(ADMIN), 'delete');
+    await app.close();
+  });
+
+  it('gives each route its own policy when an instrumentation wraps route handlers as Express registers them', async () => {
+    // As tracing instrumentations do: each handler a route is given is replaced by a function
+    // that calls it, with its own properties copied and not its metadata.
+    const instrument = (handler: Handler): Handler =>
+      Object.assign(function (this: unknown, ...args: unknown[]) {
+        return handler.apply(this, args);
+      }, handler);
+    const app = await buildApp({
+      adapter: 'express',
+      cors: cors(),
+      controllers: [
+        named('partner', { origin: [PARTNER] }, 'partner'),
+        closed('closed'),
+      ],
+      configure: (app) => {
+        const express = app.getHttpAdapter().getInstance() as {
+          route(path: string): Record<string, Handler>;
+        };
+        const route = express.route.bind(express);
+        express.route = (path) => {
+          const made = route(path);
+          for (const method of ['get', 'all']) {
+            const register = made[method]!;
+            made[method] = (...handlers: unknown[]) =>
+              register.apply(
+                made,
+                handlers.map((h) => instrument(h as Handler)),
+              );
+          }
+          return made;
+        };
+      },
+    });
+    const partner = await send(app, 'get', '/partner', PARTNER);
+    expectAnswer(partner, 200, allows(PARTNER), 'partner');
+    expectAnswer(await send(app, 'get', '/partner', APP), 200, {}, 'partner');
+    expectAnswer(await send(app, 'get', '/closed', APP), 200, {}, 'closed');
+    await app.close();
+  });
+
+  it("leaves a raw route's error handlers to errors", async () => {
+    const app = await buildApp({
+      adapter: 'express',
+      cors: cors(),
+      controllers: [],
+      configure: (app) => {
+        const express = app.getHttpAdapter().getInstance() as Express;
+        express.get(
+          '/raw',
+          (_req: Request, _res: Response, next: NextFunction) =>
+            next(new Error('refused')),
+          (
+            _error: Error,
+            _req: Request,
+            res: Response,
+            _next: NextFunction,
+          ) => {
+            res.status(418).send('handled');
+          },
+        );
+      },
+    });
+    expectAnswer(
+      await send(app, 'get', '/raw', APP),
+      418,
+      allows(APP, true),
+      'handled',
+    );
     await app.close();
   });
 

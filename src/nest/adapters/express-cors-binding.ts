@@ -20,11 +20,12 @@ import {
 } from './cors-request-state.js';
 import {
   type ExpressHandle,
+  type ExpressLayer,
   type ExpressRouter,
   expressRouteLookup,
 } from './express-route-index.js';
-import { patchMethods } from './patch-methods.js';
-import type { RouteHandle } from '../route-handle.js';
+import { patchMethods, ROUTE_METHODS } from './patch-methods.js';
+import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
@@ -44,15 +45,17 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * Express: the app's `handle()`, wrapped as soon as the adapter exists, decides before Express
  * takes the request, so before its router, the body parsers, Nest's security hook, Nest
  * middleware and routes; a preflight it answers never reaches Express. Express's own router
- * layers tell which routes a request may reach; each handler Nest registers decides from its
- * own policy when Express dispatches to it. The decision is held on Express's request, which
- * is Node's.
+ * layers tell which routes a request may reach. At bootstrap, each handler in a route layer is
+ * wrapped, so that it decides from its route's policy when Express dispatches to it (the
+ * default policy for a route no controller owns). The decision is held on Express's request,
+ * which is Node's.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
-  private routeOf: RouteOfHandle = () => undefined;
+  /** The controller route of each route layer Nest registered. */
+  private readonly owners = new Map<ExpressLayer, CorsRoute>();
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(
@@ -98,13 +101,24 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   capture(routeOf: RouteOfHandle): void {
-    const { dispatch } = this;
-    this.routeOf = routeOf;
+    const { dispatch, owners } = this;
+    const { stack } = this.app.router;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
       Object.assign(original.apply(self, args) as RouteHandle, {
         [PASSES_ON]: true,
       }),
     );
+    // Express gives each route Nest registers a layer of its own: the layer, not the handler,
+    // which something else may wrap before `seal()`, is what leads back to the route.
+    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
+      const handle = args[args.length - 1];
+      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
+      const before = stack.length;
+      const result = original.apply(self, args);
+      if (route)
+        for (const layer of stack.slice(before)) owners.set(layer, route);
+      return result;
+    });
     patchMethods(
       this.adapter,
       ['setNotFoundHandler'],
@@ -121,30 +135,24 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   seal(): RouteLookup {
-    const { dispatch, routeOf } = this;
+    const { dispatch, owners } = this;
     // Handlers are wrapped only now that Express has built all its route layers: wrappers made
     // in between, as each route was registered, made Express's scan of 1,000 routes measurably
-    // slower. Routes no controller owns decide from the unowned policy.
-    for (const { route: expressRoute } of this.app.router.stack) {
-      if (!expressRoute) continue;
-      // `app.all()` puts its handler in the route once for each method Node knows.
-      const wrappers = new Map<RouteHandle, Handler>();
-      for (const item of expressRoute.stack) {
+    // slower. Routes no controller owns decide from the unowned policy. Error handlers (four
+    // parameters), which Express calls only with an error, are left as they are.
+    for (const layer of this.app.router.stack) {
+      const route = owners.get(layer);
+      for (const item of layer.route?.stack ?? []) {
         const handle = item.handle as Handler;
-        let wrapper = wrappers.get(handle);
-        if (!wrapper) {
-          const route = routeOf(handle, expressRoute.path);
-          wrapper = route
-            ? this.tag(handle, route)
-            : this.entering(
-                handle,
-                (holder) => dispatch.unownedSources(holder),
-                () => '(raw route)',
-                true,
-              );
-          wrappers.set(handle, wrapper);
-        }
-        item.handle = wrapper;
+        if (handle.length > 3) continue;
+        item.handle = route
+          ? this.tag(handle, route)
+          : this.entering(
+              handle,
+              (holder) => dispatch.unownedSources(holder),
+              () => '(raw route)',
+              true,
+            );
       }
     }
     this.lookup = expressRouteLookup(this.app.router, (handle) =>
