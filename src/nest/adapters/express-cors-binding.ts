@@ -54,8 +54,9 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly app: ExpressApp;
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
-  /** The controller route of each route layer Nest registered. */
-  private readonly owners = new Map<ExpressLayer, CorsRoute>();
+  /** The arguments of the adapter's route method call that made each route layer. */
+  private readonly registered = new Map<ExpressLayer, unknown[]>();
+  private routeOf: RouteOfHandle = () => undefined;
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(
@@ -101,22 +102,21 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   capture(routeOf: RouteOfHandle): void {
-    const { dispatch, owners } = this;
+    const { dispatch, registered } = this;
+    this.routeOf = routeOf;
     const { stack } = this.app.router;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
       Object.assign(original.apply(self, args) as RouteHandle, {
         [PASSES_ON]: true,
       }),
     );
-    // Express gives each route Nest registers a layer of its own: the layer, not the handler,
-    // which something else may wrap before `seal()`, is what leads back to the route.
+    // Express gives each route Nest registers a layer of its own: the layer, not the handler
+    // it holds, which something else may wrap before `seal()`, leads back to the route.
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
-      const handle = args[args.length - 1];
-      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
       const before = stack.length;
       const result = original.apply(self, args);
-      if (route)
-        for (const layer of stack.slice(before)) owners.set(layer, route);
+      for (let i = before; i < stack.length; i++)
+        registered.set(stack[i]!, args);
       return result;
     });
     patchMethods(
@@ -135,13 +135,15 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   seal(): RouteLookup {
-    const { dispatch, owners } = this;
+    const { dispatch, registered, routeOf } = this;
     // Handlers are wrapped only now that Express has built all its route layers: wrappers made
     // in between, as each route was registered, made Express's scan of 1,000 routes measurably
     // slower. Routes no controller owns decide from the unowned policy. Error handlers (four
     // parameters), which Express calls only with an error, are left as they are.
     for (const layer of this.app.router.stack) {
-      const route = owners.get(layer);
+      const args = registered.get(layer);
+      const handle = args?.[args.length - 1];
+      const route = isRouteHandle(handle) && routeOf(handle, args![0]);
       for (const item of layer.route?.stack ?? []) {
         const handle = item.handle as Handler;
         if (handle.length > 3) continue;
