@@ -148,6 +148,24 @@ describe('what the module relies on in Nest', () => {
     await app.close();
   });
 
+  it('fails at bootstrap, naming the route, when registering it does not make exactly one Express route', async () => {
+    const adapter = new ExpressAdapter();
+    const methods = adapter as unknown as Record<string, Handler>;
+    const get = methods.get!;
+    methods.get = function (this: unknown, ...args: unknown[]) {
+      get.apply(this, args);
+      return get.apply(this, args);
+    };
+    @Controller('twice')
+    class TwiceController {
+      @Get()
+      list() {}
+    }
+    await expect(init(adapter, [TwiceController])).rejects.toThrow(
+      /CorsModule found no Express route made for TwiceController#list at \/twice/,
+    );
+  });
+
   it.each(ADAPTERS)(
     'fails at bootstrap, naming the cause, when it sees none of the routes Nest registered (%s)',
     async (name) => {

@@ -109,8 +109,15 @@ class DenyOnAsk implements CanActivate {
   }
 }
 
-/** v1 `DELETE items/:id` under P, v2 `DELETE items/<v2Path>` under Q, with header versioning. */
-function versionedApp(adapter: AdapterName, v2Path: string) {
+/**
+ * v1 `DELETE items/:id` under P, v2 `DELETE items/<v2Path>` under Q, with header versioning;
+ * `instrumented`: with `instrumentRoutes()`.
+ */
+function versionedApp(
+  adapter: AdapterName,
+  v2Path: string,
+  instrumented = false,
+) {
   @Controller({ path: 'items', version: '1' })
   @CorsPolicy({ origin: [P], credentials: true })
   class ItemsV1Controller {
@@ -132,11 +139,13 @@ function versionedApp(adapter: AdapterName, v2Path: string) {
     adapter,
     cors: cors(),
     controllers: [ItemsV1Controller, ItemsV2Controller],
-    configure: (app) =>
+    configure: (app) => {
       app.enableVersioning({
         type: VersioningType.HEADER,
         header: 'X-Api-Version',
-      }),
+      });
+      if (instrumented) instrumentRoutes(app);
+    },
   });
 }
 
@@ -290,6 +299,38 @@ function named(path: string, policy: CorsPolicyOptions, name: string): Type {
   return NamedController;
 }
 
+/**
+ * As tracing instrumentations do: each handler an Express route is given is replaced by a
+ * function that calls it, with its string-keyed properties copied and not its metadata.
+ */
+function instrumentRoutes(app: INestApplication): void {
+  const express = app.getHttpAdapter().getInstance() as {
+    route(path: string): Record<string, Handler>;
+  };
+  const route = express.route.bind(express);
+  express.route = (path) => {
+    const made = route(path);
+    const { get, delete: remove } = made;
+    const instrumented = (register: Handler) =>
+      function (this: unknown, ...handlers: unknown[]) {
+        return register.apply(
+          this,
+          handlers.map((handler) =>
+            Object.assign(
+              function (this: unknown, ...args: unknown[]) {
+                return (handler as Handler).apply(this, args);
+              },
+              Object.fromEntries(Object.entries(handler as object)),
+            ),
+          ),
+        );
+      };
+    made.get = instrumented(get!);
+    made.delete = instrumented(remove!);
+    return made;
+  };
+}
+
 /** A controller at `path` with CORS off, whose handler answers its path. */
 function closed(path: string): Type {
   @Controller(path)
@@ -386,43 +427,45 @@ describe('Express only', () => {
   });
 
   it('gives each route its own policy when an instrumentation wraps route handlers as Express registers them', async () => {
-    // As tracing instrumentations do: each handler a route is given is replaced by a function
-    // that calls it, with its own properties copied and not its metadata.
-    const instrument = (handler: Handler): Handler =>
-      Object.assign(function (this: unknown, ...args: unknown[]) {
-        return handler.apply(this, args);
-      }, handler);
     const app = await buildApp({
       adapter: 'express',
       cors: cors(),
       controllers: [
-        named('partner', { origin: [PARTNER] }, 'partner'),
+        named('partner', { origin: [PARTNER], methods: ['GET'] }, 'partner'),
         closed('closed'),
       ],
-      configure: (app) => {
-        const express = app.getHttpAdapter().getInstance() as {
-          route(path: string): Record<string, Handler>;
-        };
-        const route = express.route.bind(express);
-        express.route = (path) => {
-          const made = route(path);
-          for (const method of ['get', 'all']) {
-            const register = made[method]!;
-            made[method] = (...handlers: unknown[]) =>
-              register.apply(
-                made,
-                handlers.map((h) => instrument(h as Handler)),
-              );
-          }
-          return made;
-        };
-      },
+      configure: instrumentRoutes,
     });
     const partner = await send(app, 'get', '/partner', PARTNER);
     expectAnswer(partner, 200, allows(PARTNER), 'partner');
     expectAnswer(await send(app, 'get', '/partner', APP), 200, {}, 'partner');
     expectAnswer(await send(app, 'get', '/closed', APP), 200, {}, 'closed');
+    const toPartner = (origin: string) =>
+      preflight(app, '/partner', origin, 'GET');
+    expectAnswer(await toPartner(APP), 403, {});
+    expectAnswer(
+      await toPartner(PARTNER),
+      204,
+      preflightAllows(PARTNER, 'GET'),
+    );
     await app.close();
+
+    const versioned = await versionedApp('express', ':itemId', true);
+    for (const origin of [P, Q]) {
+      const pre = preflight(
+        versioned,
+        '/items/7',
+        origin,
+        'DELETE',
+        'x-api-version',
+      );
+      expectAnswer(await pre, 403, {});
+    }
+    const v1 = send(versioned, 'delete', '/items/7', P, {
+      'X-Api-Version': '1',
+    });
+    expectAnswer(await v1, 200, allows(P, true), 'v1');
+    await versioned.close();
   });
 
   it("leaves a raw route's error handlers to errors", async () => {
@@ -436,12 +479,8 @@ describe('Express only', () => {
           '/raw',
           (_req: Request, _res: Response, next: NextFunction) =>
             next(new Error('refused')),
-          (
-            _error: Error,
-            _req: Request,
-            res: Response,
-            _next: NextFunction,
-          ) => {
+          (error: Error, _req: Request, res: Response, next: NextFunction) => {
+            if (error.message !== 'refused') return next(error);
             res.status(418).send('handled');
           },
         );

@@ -55,7 +55,9 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
   /** The arguments of the adapter's route method call that made each route layer. */
-  private readonly registered = new Map<ExpressLayer, unknown[]>();
+  private readonly registered = new WeakMap<ExpressLayer, unknown[]>();
+  /** The arguments of the calls that did not make exactly one route layer. */
+  private readonly unplaced: unknown[][] = [];
   private routeOf: RouteOfHandle = () => undefined;
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
@@ -102,7 +104,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   }
 
   capture(routeOf: RouteOfHandle): void {
-    const { dispatch, registered } = this;
+    const { dispatch, registered, unplaced } = this;
     this.routeOf = routeOf;
     const { stack } = this.app.router;
     patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
@@ -115,8 +117,10 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
       const before = stack.length;
       const result = original.apply(self, args);
-      for (let i = before; i < stack.length; i++)
-        registered.set(stack[i]!, args);
+      const layer = stack.length === before + 1 ? stack[before] : undefined;
+      if (layer && registered.has(layer)) return result;
+      if (layer?.route) registered.set(layer, args);
+      else unplaced.push(args);
       return result;
     });
     patchMethods(
@@ -136,25 +140,46 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   seal(): RouteLookup {
     const { dispatch, registered, routeOf } = this;
+    for (const [path, handle] of this.unplaced.map(pathAndHandle)) {
+      const route = isRouteHandle(handle) && routeOf(handle, path);
+      if (route) {
+        throw new Error(
+          `CorsModule found no Express route made for ${route.id} at ${String(path)}, so it cannot give it its policy: this version of Express or Nest registers routes in a way the module does not know. Check that nestjs-cors-policy supports your versions.`,
+        );
+      }
+    }
     // Handlers are wrapped only now that Express has built all its route layers: wrappers made
     // in between, as each route was registered, made Express's scan of 1,000 routes measurably
     // slower. Routes no controller owns decide from the unowned policy. Error handlers (four
-    // parameters), which Express calls only with an error, are left as they are.
+    // parameters), which Express calls only with an error, are left as they are: they answer
+    // with the decision in force when the error was passed on.
     for (const layer of this.app.router.stack) {
+      if (!layer.route) continue;
       const args = registered.get(layer);
-      const handle = args?.[args.length - 1];
-      const route = isRouteHandle(handle) && routeOf(handle, args![0]);
-      for (const item of layer.route?.stack ?? []) {
+      const [path, nestHandle] = args ? pathAndHandle(args) : [];
+      const route = isRouteHandle(nestHandle) && routeOf(nestHandle, path);
+      const passesOn =
+        !route ||
+        (nestHandle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
+        hasHostFilter(route.controller);
+      // `app.all()` puts its handler in the route once for each method Node knows.
+      const wrappers = new Map<RouteHandle, Handler>();
+      for (const item of layer.route.stack) {
         const handle = item.handle as Handler;
         if (handle.length > 3) continue;
-        item.handle = route
-          ? this.tag(handle, route)
-          : this.entering(
-              handle,
-              (holder) => dispatch.unownedSources(holder),
-              () => '(raw route)',
-              true,
-            );
+        let wrapper = wrappers.get(handle);
+        if (!wrapper) {
+          wrapper = route
+            ? this.tag(handle, route, passesOn)
+            : this.entering(
+                handle,
+                (holder) => dispatch.unownedSources(holder),
+                () => '(raw route)',
+                true,
+              );
+          wrappers.set(handle, wrapper);
+        }
+        item.handle = wrapper;
       }
     }
     this.lookup = expressRouteLookup(this.app.router, (handle) =>
@@ -167,12 +192,12 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     return this.dispatch.current(request as Request);
   }
 
-  /** The handler Express dispatches to instead of `handle`: decides from `route`'s policy first. */
-  private tag(handle: Handler, route: CorsRoute): Handler {
+  /**
+   * The handler Express dispatches to instead of `handle`: decides from `route`'s policy first.
+   * `passesOn`: whether Nest's handler may pass the request on (a version or host filter).
+   */
+  private tag(handle: Handler, route: CorsRoute, passesOn: boolean): Handler {
     const { sources } = route;
-    const passesOn =
-      (handle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
-      hasHostFilter(route.controller);
     const tagged = this.entering(
       handle,
       () => sources,
@@ -213,6 +238,12 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     };
   }
 }
+
+/** The path and the handler of an adapter's route method call. */
+const pathAndHandle = (args: unknown[]): [unknown, unknown] => [
+  args[0],
+  args[args.length - 1],
+];
 
 const logger = new Logger('CorsModule');
 
