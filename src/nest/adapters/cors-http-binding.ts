@@ -1,6 +1,6 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 import type { CorsRequestState } from './cors-request-state.js';
-import type { RouteHandle } from '../route-handle.js';
+import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 /** The routes a method and path reach, in the adapter's dispatch order. */
 export type RouteLookup = (method: string, path: string) => RouteCandidates;
@@ -13,6 +13,18 @@ export type RouteOfHandle = (
   handle: RouteHandle,
   path: unknown,
 ) => CorsRoute | undefined;
+
+/**
+ * The controller route of a call to one of the adapter's route methods: `(path, handler)`,
+ * Nest's handler last; `undefined` for a handler no controller owns.
+ */
+export function routeOfCall(
+  routeOf: RouteOfHandle,
+  args: readonly unknown[],
+): CorsRoute | undefined {
+  const handle = args.at(-1);
+  return isRouteHandle(handle) ? routeOf(handle, args[0]) : undefined;
+}
 
 /**
  * Everything the module needs from one HTTP adapter; the rest is adapter-agnostic. A binding

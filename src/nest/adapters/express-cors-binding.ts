@@ -8,10 +8,11 @@ import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { hasHostFilter } from '../nest-internals.js';
 import { CorsDispatch } from './cors-dispatch.js';
-import type {
-  CorsHttpBinding,
-  RouteLookup,
-  RouteOfHandle,
+import {
+  type CorsHttpBinding,
+  type RouteLookup,
+  type RouteOfHandle,
+  routeOfCall,
 } from './cors-http-binding.js';
 import {
   type CorsRequestState,
@@ -25,7 +26,7 @@ import {
   expressRouteLookup,
 } from './express-route-index.js';
 import { patchMethods, ROUTE_METHODS } from './patch-methods.js';
-import { isRouteHandle, type RouteHandle } from '../route-handle.js';
+import type { RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
@@ -140,11 +141,11 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   seal(): RouteLookup {
     const { dispatch, registered, routeOf } = this;
-    for (const [path, handle] of this.unplaced.map(pathAndHandle)) {
-      const route = isRouteHandle(handle) && routeOf(handle, path);
+    for (const args of this.unplaced) {
+      const route = routeOfCall(routeOf, args);
       if (route) {
         throw new Error(
-          `CorsModule found no Express route made for ${route.id} at ${String(path)}, so it cannot give it its policy: this version of Express or Nest registers routes in a way the module does not know. Check that nestjs-cors-policy supports your versions.`,
+          `CorsModule found no Express route made for ${route.id} at ${String(args[0])}, so it cannot give it its policy: this version of Express or Nest registers routes in a way the module does not know. Check that nestjs-cors-policy supports your versions.`,
         );
       }
     }
@@ -156,11 +157,10 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     for (const layer of this.app.router.stack) {
       if (!layer.route) continue;
       const args = registered.get(layer);
-      const [path, nestHandle] = args ? pathAndHandle(args) : [];
-      const route = isRouteHandle(nestHandle) && routeOf(nestHandle, path);
+      const route = args && routeOfCall(routeOf, args);
       const passesOn =
         !route ||
-        (nestHandle as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
+        (args.at(-1) as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
         hasHostFilter(route.controller);
       // `app.all()` puts its handler in the route once for each method Node knows.
       const wrappers = new Map<RouteHandle, Handler>();
@@ -238,12 +238,6 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     };
   }
 }
-
-/** The path and the handler of an adapter's route method call. */
-const pathAndHandle = (args: unknown[]): [unknown, unknown] => [
-  args[0],
-  args[args.length - 1],
-];
 
 const logger = new Logger('CorsModule');
 

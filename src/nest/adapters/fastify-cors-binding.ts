@@ -6,10 +6,11 @@ import type { CorsEngine, CorsSources } from '../cors-engine.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
-import type {
-  CorsHttpBinding,
-  RouteLookup,
-  RouteOfHandle,
+import {
+  type CorsHttpBinding,
+  type RouteLookup,
+  type RouteOfHandle,
+  routeOfCall,
 } from './cors-http-binding.js';
 import {
   type CorsRequestState,
@@ -22,7 +23,6 @@ import {
   fastifyRouteLookup,
 } from './fastify-route-index.js';
 import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
-import { isRouteHandle } from '../route-handle.js';
 
 interface FastifyRequest {
   /** Node's request, which holds the module's decision: Node's response reads it from its `req`. */
@@ -137,10 +137,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   capture(routeOf: RouteOfHandle): void {
     const { dispatch } = this;
     patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
-      const handle = args[args.length - 1];
-      const route = isRouteHandle(handle) && routeOf(handle, args[0]);
+      const route = routeOfCall(routeOf, args);
       if (!route) return original.apply(self, args);
-      args[args.length - 1] = this.tag(handle as Handler, route);
+      args[args.length - 1] = this.tag(args.at(-1) as Handler, route);
       this.registering = route;
       try {
         return original.apply(self, args);
