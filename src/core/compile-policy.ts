@@ -1,5 +1,6 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsConfigIssue, CorsConfigIssueCode } from './config-issue.js';
+import { CorsDecisionCache } from './cors-decision-cache.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
 import { allowsInsecureOrigins } from './insecure-origin.js';
 import { OriginMatcher } from './origin-matcher.js';
@@ -219,6 +220,7 @@ export function compilePolicy(
     allowPrivateNetwork,
     optionsSuccessStatus: status,
     reportOnly: reportOnly.policy,
+    decisions: origin.originFunction ? undefined : new CorsDecisionCache(),
     vary: varyOrigin ? 'Origin' : undefined,
     preflightVary:
       preflightVary.length > 0 ? preflightVary.join(', ') : undefined,

@@ -636,4 +636,57 @@ describe('decide: properties', () => {
       { numRuns: 2_000 },
     );
   });
+
+  describe('the decisions kept for actual requests', () => {
+    const OPTIONS: CorsPolicyOptions[] = [
+      { origin: [APP, 'https://*.example.com'], credentials: true },
+      { origin: true, exposedHeaders: ['X-Id'] },
+      { origin: '*' },
+      { origin: [APP, 'null'] },
+    ];
+    const manyOrigins = fc.oneof(
+      origin,
+      fc.nat(40).map((n) => `https://t${n}.example.com`),
+    );
+
+    it('answer each origin as a policy that never saw another one would', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...OPTIONS),
+          fc.array(manyOrigins, { maxLength: 80 }),
+          (options, origins) => {
+            const kept = policyOf(options);
+            for (const o of origins) {
+              expect(actual(kept, o)).toEqual(actual(policyOf(options), o));
+            }
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('are the same frozen object for an origin seen again, and another for another origin', () => {
+      const policy = policyOf(OPTIONS[0]!);
+      const first = actual(policy, APP);
+      expect(actual(policy, APP)).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.headers)).toBe(
+        true,
+      );
+      expect(
+        actual(policy, 'https://a.example.com').headers[
+          'access-control-allow-origin'
+        ],
+      ).toBe('https://a.example.com');
+    });
+
+    it('are not kept for a policy with an origin function, which is asked every time', async () => {
+      const originFunction = jest.fn<CorsOriginFunction>(() => true);
+      const policy = policyOf({ origin: originFunction });
+      for (let i = 0; i < 2; i++)
+        await decide(policy, { origin: APP, preflight: false }, () =>
+          fakeRequest(APP),
+        );
+      expect(originFunction).toHaveBeenCalledTimes(2);
+    });
+  });
 });

@@ -224,16 +224,28 @@ function allowHeaders(
   return headers;
 }
 
-/** The whole decision for one request: origin, then the preflight checks. */
+/**
+ * The whole decision for one request: origin, then the preflight checks. An actual request's
+ * decision is kept by the policy's `decisions` cache, where it has one, and is then frozen.
+ */
 export function decide(
   policy: CompiledCorsPolicy,
   input: CorsInput,
   request: () => CorsRequest,
 ): CorsDecision | Promise<CorsDecision> {
-  const verdict = checkOrigin(policy, input.origin, request);
-  const finish = (v: OriginVerdict) =>
-    input.preflight
-      ? preflightDecision(policy, input.origin, v, input)
-      : actualDecision(policy, input.origin, v);
-  return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
+  const { origin } = input;
+  if (input.preflight) {
+    const verdict = checkOrigin(policy, origin, request);
+    const finish = (v: OriginVerdict) =>
+      preflightDecision(policy, origin, v, input);
+    return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
+  }
+  const cache = typeof origin === 'string' ? policy.decisions : undefined;
+  const cached = cache?.get(origin as string);
+  if (cached) return cached;
+  const verdict = checkOrigin(policy, origin, request);
+  if (verdict instanceof Promise)
+    return verdict.then((v) => actualDecision(policy, origin, v));
+  const decision = actualDecision(policy, origin, verdict);
+  return cache ? cache.keep(origin as string, decision) : decision;
 }

@@ -185,7 +185,7 @@ export class CorsService {
       reason: decision.allowed ? 'allowed' : decision.reason!,
       code: decision.code,
       status: decision.status,
-      headers: decision.headers,
+      headers: { ...decision.headers },
       vary: decision.vary,
       ...(candidate && {
         reportOnly: {
