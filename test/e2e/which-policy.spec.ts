@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   Module,
+  Post,
   UseGuards,
   VersioningType,
 } from '@nestjs/common';
@@ -179,6 +180,11 @@ describe.each(ADAPTERS)(
       list() {
         return 'v1';
       }
+
+      @Post()
+      create() {
+        return 'v1';
+      }
     }
 
     @Controller({ path: 'catalog', version: '2' })
@@ -186,6 +192,11 @@ describe.each(ADAPTERS)(
     class CatalogV2Controller {
       @Get()
       list() {
+        return 'v2';
+      }
+
+      @Post()
+      create() {
         return 'v2';
       }
 
@@ -266,6 +277,21 @@ describe.each(ADAPTERS)(
         .set('Origin', 'https://v2.example.com');
       expect(v1.text).toBe('v1');
       expect(v1.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('gives a body-parser error the policy of the version Fastify routed to; Express parses before it routes', async () => {
+      const res = await http(app)
+        .post('/catalog')
+        .set('X-Api-Version', '2')
+        .set('Origin', 'https://v2.example.com')
+        .set('Content-Type', 'application/json')
+        .send('{');
+      expect(res.status).toBe(400);
+      // Before routing, only what every version of the path allows.
+      expect(res.headers['access-control-allow-origin']).toBe(
+        adapter === 'fastify' ? 'https://v2.example.com' : undefined,
+      );
+      expect(res.headers.vary).toBe('Origin');
     });
   },
 );

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import { preflightHeaders } from './apply-cors-headers.js';
 import type { CorsEngine, CorsSources } from '../cors-engine.js';
-import type { CorsRoute } from '../cors-route.js';
+import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import {
@@ -32,7 +32,17 @@ interface FastifyRequest {
   headers: IncomingHttpHeaders;
   /** Whether Fastify's router found no route. */
   is404: boolean;
+  /** The route Fastify's router found. */
+  routeOptions: { config?: RouteConfig };
 }
+
+/** What the module adds to the configuration of each route Fastify registers. */
+interface RouteConfig {
+  /** The route as the module's decision takes it: `[route]`, or `[null]` for a raw route. */
+  [ROUTED_TO]?: RouteCandidates;
+}
+
+const ROUTED_TO = Symbol('nestjs-cors-policy:routed-to');
 
 interface FastifyReply {
   raw: Omit<ServerResponse, 'req'> & { req: unknown };
@@ -50,6 +60,7 @@ interface RouteOptions {
   method: string | string[];
   url: string;
   constraints?: { version?: unknown };
+  config?: RouteConfig;
 }
 
 interface FastifyInstance {
@@ -61,8 +72,10 @@ interface FastifyInstance {
 /**
  * Fastify: a request hook run by Nest's adapter before any other request hook (so before its
  * security hook and middleware), which Fastify calls once it has routed the request, for 404s
- * too. Fastify's `onRoute` hook records every route it registers, raw ones included; each
- * handler Nest registers decides from its own policy when Fastify dispatches to it.
+ * too. An actual request is decided from the route Fastify's router found for it. Fastify's
+ * `onRoute` hook records every route it registers, raw ones included, for preflights, which
+ * are decided from the routes of the method they ask for. Each handler Nest registers decides
+ * from its own policy when Fastify dispatches to it.
  */
 export class FastifyCorsBinding implements CorsHttpBinding {
   private readonly fastify: FastifyInstance;
@@ -94,11 +107,13 @@ export class FastifyCorsBinding implements CorsHttpBinding {
           () => '(raw route)',
         );
       }
+      const route = this.registering ?? null;
+      options.config = { ...options.config, [ROUTED_TO]: [route] };
       this.routes.push({
         methods: [options.method].flat(),
         url: options.url,
         version: options.constraints?.version,
-        route: this.registering ?? null,
+        route,
       });
     });
     const hook: Hook = (this.begin = (request, reply, done) => {
@@ -111,10 +126,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         request.headers,
         request,
       );
-      const candidates =
-        request.is404 && !corsRequest.preflight
-          ? []
-          : this.lookup(corsRequest.method, request.url);
+      const candidates = corsRequest.preflight
+        ? this.lookup(corsRequest.method, request.url)
+        : this.routedTo(request);
       dispatch.begin(request, reply, corsRequest, candidates, done);
     });
     const first = adapter as { setOnRequestHook?: (hook: Hook) => void };
@@ -219,6 +233,18 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         (error) => reply.send(error),
       );
     };
+  }
+
+  /**
+   * The routes an actual request reaches: the one Fastify's router found, as it found it. A
+   * route registered before the binding existed is looked up.
+   */
+  private routedTo(request: FastifyRequest): RouteCandidates {
+    if (request.is404) return [];
+    return (
+      request.routeOptions.config?.[ROUTED_TO] ??
+      this.lookup(request.method, request.url)
+    );
   }
 }
 
