@@ -14,7 +14,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type Express, type Request, type Response } from 'express';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -572,6 +576,80 @@ describe('Express apps run as middleware (express)', () => {
         expectAnswer(await get(app, '/wrapped', OTHER), 200, {}, 'ok');
       } finally {
         await app.close();
+      }
+    },
+  );
+});
+
+describe('headers a raw route hands to writeHead() (express)', () => {
+  const FORGED = [
+    'X-A',
+    '1',
+    'Vary',
+    'Accept',
+    'Access-Control-Allow-Origin',
+    '*',
+  ];
+  const asObject = Object.fromEntries(
+    Array.from({ length: FORGED.length / 2 }, (_, i) => [
+      FORGED[2 * i],
+      FORGED[2 * i + 1],
+    ]),
+  );
+  const FORMS: Array<[string, (res: ServerResponse) => void, string]> = [
+    ['an object', (res) => res.writeHead(200, asObject), 'OK'],
+    [
+      'a status message and an object',
+      (res) => res.writeHead(200, 'Fine', asObject),
+      'Fine',
+    ],
+    ['a flat list', (res) => res.writeHead(200, FORGED), 'OK'],
+    [
+      'a status message and a flat list',
+      (res) => res.writeHead(200, 'Fine', FORGED),
+      'Fine',
+    ],
+    [
+      'a status message, with headers set before',
+      (res) => {
+        for (let i = 0; i < FORGED.length; i += 2)
+          res.setHeader(FORGED[i]!, FORGED[i + 1]!);
+        res.writeHead(200, 'Fine');
+      },
+      'Fine',
+    ],
+  ];
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createAppWithImports(
+      { adapter: 'express', cors: CorsModule.forRoot({ default: DEFAULT }) },
+      (nest) => {
+        const instance = nest.getHttpAdapter().getInstance() as Express;
+        FORMS.forEach(([, write], i) =>
+          instance.get(`/form${i}`, (_req, res) => {
+            write(res);
+            res.end('ok');
+          }),
+        );
+      },
+    );
+  });
+  afterAll(() => app.close());
+
+  it.each(FORMS.map(([form], i) => [form, i] as const))(
+    'carry the decision in place of forged CORS headers, the rest kept: %s',
+    async (_, i) => {
+      for (const [origin, cors] of [
+        [APP, allows(APP)],
+        [OTHER, {}],
+      ] as const) {
+        const res = await get(app, `/form${i}`, origin);
+        expectAnswer(res, 200, cors, 'ok');
+        expect(res.headers['x-a']).toBe('1');
+        expect(res.headers.vary).toBe('Accept, Origin');
+        expect(
+          (res as unknown as { res: IncomingMessage }).res.statusMessage,
+        ).toBe(FORMS[i]![2]);
       }
     },
   );

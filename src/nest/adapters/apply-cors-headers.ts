@@ -14,8 +14,10 @@ const OWNED_HEADERS = [
 
 type HeaderValue = OutgoingHttpHeader | undefined;
 
-/** The lengths of `vary` and the owned names: a name of another length is none of them. */
-const LENGTHS = new Set(['vary', ...OWNED_HEADERS].map((name) => name.length));
+/** 1 at the length of `vary` and of each owned name: a name of any other length is none of them. */
+const NAME_LENGTHS = ['vary', ...OWNED_HEADERS].map((name) => name.length);
+const OWNED_LENGTH = new Uint8Array(Math.max(...NAME_LENGTHS) + 1);
+for (const length of NAME_LENGTHS) OWNED_LENGTH[length] = 1;
 
 /**
  * Puts a decision on a response about to be written. The module owns the CORS response
@@ -56,39 +58,41 @@ export function preflightHeaders(
 
 /**
  * `applyCorsHeaders()` for headers handed to `writeHead()` as an object, which override those
- * set on the response: returns them with the decision's, leaving the response as it is but for
- * removing owned headers the decision does not have. Node writes such an object as it is when
- * nothing was set on the response, without a `setHeader()` for each (Fastify sends this way).
+ * set on the response: returns them with the decision's, as a flat `[name, value, …]` list,
+ * leaving the response as it is but for removing owned headers the decision does not have.
+ * Node writes what it is handed as it is when nothing was set on the response, without a
+ * `setHeader()` for each (Fastify sends this way), and a list costs it less than an object.
  */
 export function withCorsHeaders(
   response: OutgoingMessage,
   decision: CorsDecision,
   given: Readonly<Record<string, HeaderValue>>,
-): Record<string, HeaderValue> {
-  const names = Object.keys(given);
+): HeaderValue[] {
   let varyName: string | undefined;
-  const headers: Record<string, HeaderValue> = {};
-  if (names.every((name) => !LENGTHS.has(name.length))) {
-    Object.assign(headers, given);
-  } else {
-    for (const name of names) {
+  const list: HeaderValue[] = [];
+  for (const name of Object.keys(given)) {
+    if (OWNED_LENGTH[name.length] === 1) {
       const lower = name.toLowerCase();
-      if (lower === 'vary') varyName = name;
-      else if (!OWNED_HEADERS.includes(lower)) headers[name] = given[name];
+      if (lower === 'vary') {
+        varyName = name;
+        continue;
+      }
+      if (OWNED_HEADERS.includes(lower)) continue;
     }
+    list.push(name, given[name]);
   }
   for (const name of OWNED_HEADERS) {
     const value = decision.headers[name];
     if (value === undefined) response.removeHeader(name);
-    else headers[name] = value;
+    else list.push(name, value);
   }
   if (decision.vary) {
     const current =
       varyName === undefined ? response.getHeader('vary') : given[varyName];
-    headers[varyName ?? 'Vary'] = withVary(current, decision.vary);
-  } else if (varyName !== undefined) headers[varyName] = given[varyName];
-  if (decision.debug) headers[DEBUG_HEADER] = decision.debug;
-  return headers;
+    list.push(varyName ?? 'Vary', withVary(current, decision.vary));
+  } else if (varyName !== undefined) list.push(varyName, given[varyName]);
+  if (decision.debug) list.push(DEBUG_HEADER, decision.debug);
+  return list;
 }
 
 /** `Vary` with `field` merged in, as the `vary` package merges it. */

@@ -1,5 +1,6 @@
 import { type OutgoingHttpHeader, ServerResponse } from 'node:http';
 import { Http2ServerResponse } from 'node:http2';
+import type { CorsDecision } from '../../core/cors-decision.js';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsSources, CorsVerdict } from '../cors-engine.js';
 import { applyCorsHeaders, withCorsHeaders } from './apply-cors-headers.js';
@@ -43,7 +44,12 @@ export function recordState(
   }
 }
 
-type WriteHead = (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+type WriteHead = (
+  this: ServerResponse,
+  statusCode: number,
+  reason?: unknown,
+  headers?: unknown,
+) => ServerResponse;
 
 let everyResponseHooked = false;
 
@@ -65,42 +71,50 @@ export function hookEveryResponse(): void {
     Object.defineProperty(prototype, 'writeHead', {
       configurable: true,
       writable: true,
-      value: function (this: ServerResponse, ...args: unknown[]) {
-        return writeHead.apply(
+      // writeHead(statusCode[, statusMessage][, headers]): both of Node's take the headers from
+      // the third argument whenever one is given, else from the second unless it is a string.
+      value: function (this: ServerResponse, statusCode, reason, headers) {
+        const verdict = (this.req as StatefulRequest | undefined)?.[CORS_STATE]
+          ?.verdict;
+        if (!verdict) return writeHead.call(this, statusCode, reason, headers);
+        if (headers == null && typeof reason !== 'string') {
+          headers = reason;
+          reason = undefined;
+        }
+        return writeHead.call(
           this,
-          withDecision(this, this.req as StatefulRequest | undefined, args),
+          statusCode,
+          reason,
+          withDecision(this, verdict, headers),
         );
       } satisfies WriteHead,
     });
   }
 }
 
-/** The arguments of `writeHead()`, with the decision current on `holder` put in. */
+/**
+ * The headers handed to `writeHead()` with `verdict` put in: set on the response when none or
+ * a list is handed, else in a copy of the object handed.
+ */
 function withDecision(
   response: ServerResponse,
-  holder: StatefulRequest | undefined,
-  args: unknown[],
-): unknown[] {
-  const verdict = holder?.[CORS_STATE]?.verdict;
-  if (!verdict) return args;
-  // writeHead(statusCode[, statusMessage][, headers])
-  // Node takes the headers from the third argument whenever one is given.
-  const at = typeof args[1] === 'string' || args[2] != null ? 2 : 1;
-  const headers = args[at];
+  verdict: CorsDecision,
+  headers: unknown,
+): unknown {
   if (headers === undefined || headers === null) {
     applyCorsHeaders(response, verdict);
-  } else if (Array.isArray(headers)) {
-    setHeaderList(response, headers);
-    args.length = at;
-    applyCorsHeaders(response, verdict);
-  } else {
-    args[at] = withCorsHeaders(
-      response,
-      verdict,
-      headers as Record<string, OutgoingHttpHeader>,
-    );
+    return headers;
   }
-  return args;
+  if (Array.isArray(headers)) {
+    setHeaderList(response, headers);
+    applyCorsHeaders(response, verdict);
+    return undefined;
+  }
+  return withCorsHeaders(
+    response,
+    verdict,
+    headers as Record<string, OutgoingHttpHeader>,
+  );
 }
 
 /**
