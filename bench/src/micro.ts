@@ -53,7 +53,18 @@ function scan(value: string): number {
 }
 
 export async function runMicrobenchmarks(): Promise<MicroResult[]> {
-  const matcher = compile(MIXED_POLICY).matcher!;
+  const mixed = compile(MIXED_POLICY);
+  const matcher = mixed.matcher!;
+  /** Far more distinct origins than a policy keeps decisions for, in turn. */
+  const unseenOrigins = Array.from(
+    { length: 1024 },
+    (_, i) => `https://t${i}.tenant.example.com`,
+  );
+  let next = 0;
+  const unseen = (): CorsInput => ({
+    origin: unseenOrigins[next++ % unseenOrigins.length],
+    preflight: false,
+  });
   const policy = compile(POLICY);
   const actual: CorsInput = { origin: ALLOWED_ORIGIN, preflight: false };
   const preflight: CorsInput = {
@@ -77,8 +88,12 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
     if (matcher.matches(origin) !== (kind !== 'miss'))
       throw new Error(`origin match: ${kind} gives the wrong answer`);
   }
-  for (const input of [actual, preflight]) {
-    const decision = decide(policy, input, noRequest);
+  for (const [checked, input] of [
+    [policy, actual],
+    [policy, preflight],
+    [mixed, unseen()],
+  ] as const) {
+    const decision = decide(checked, input, noRequest);
     if (decision instanceof Promise || !decision.allowed)
       throw new Error(`decide() denies ${JSON.stringify(input)}`);
   }
@@ -114,7 +129,14 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
       'reference: a bare charCodeAt loop over the 1,500 names',
       () => scan(ADVERSARIAL_HEADERS['1,500 names']!),
     ],
-    ['decide: actual GET', () => decide(policy, actual, noRequest)],
+    [
+      'decide: actual GET, an origin the policy has decided for',
+      () => decide(policy, actual, noRequest),
+    ],
+    [
+      'decide: actual GET, an origin the policy has not kept',
+      () => decide(mixed, unseen(), noRequest),
+    ],
     ['decide: preflight PUT', () => decide(policy, preflight, noRequest)],
   ];
   const results: MicroResult[] = [];
