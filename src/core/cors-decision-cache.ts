@@ -1,45 +1,64 @@
-import type { CorsDecision } from './cors-decision.js';
+import type { CorsDecision, CorsInput } from './cors-decision.js';
+import type { CorsReasonCode } from './cors-reason.js';
 
-/** Most origins one policy keeps decisions for; the cache starts over when it is full. */
-export const MAX_CACHED_ORIGINS = 16;
+/** Most origins one policy keeps the echo of; the list starts over when it is full. */
+const MAX_ECHOED_ORIGINS = 16;
 
-/** Longest origin whose decision is kept: a host name has at most 253 characters. */
-const MAX_CACHED_LENGTH = 300;
+/** Longest origin whose echo is kept: a host name has at most 253 characters. */
+const MAX_ECHOED_LENGTH = 300;
 
 /**
- * The decisions a policy gave actual (non-preflight) requests, by `Origin`. An actual request's
- * decision depends on its origin alone, where the policy has no origin function, so the
- * origins an app serves over and over (its own front ends) are checked once. Its size is
- * bounded whatever origins are sent: at most `MAX_CACHED_ORIGINS` origins of at most 300
- * characters. Decisions are frozen: one request's headers can never become another's.
+ * The decisions a policy gave actual (non-preflight) requests. Without an origin function, an
+ * actual request's decision depends on its `Origin` alone:
+ * - a decision that echoes the origin is kept for that origin, for at most 16 origins of at most
+ *   300 characters: the origins an app serves over and over (its own front ends) are checked
+ *   once;
+ * - any other (a denial, `*`) is the same for every origin, so one is kept per reason code. A
+ *   stream of made-up origins, all denied, never pushes out the origins kept.
+ *
+ * Kept decisions are frozen: one request's headers can never become another's.
  *
  * The origins are compared one by one, not hashed: a request's `Origin` is a new string, and
  * hashing it costs more than comparing it with a few others, which mostly differ in length.
  */
 export class CorsDecisionCache {
   private readonly origins: string[] = [];
-  private readonly decisions: CorsDecision[] = [];
+  private readonly echoes: CorsDecision[] = [];
+  private readonly fixed = new Map<CorsReasonCode, CorsDecision>();
 
-  /** The decision kept for `origin`, if any. */
-  get(origin: string): CorsDecision | undefined {
+  /** The decision kept that echoes `origin`, if any. */
+  echoOf(origin: string): CorsDecision | undefined {
     const { origins } = this;
     for (let i = 0; i < origins.length; i++) {
-      if (origins[i] === origin) return this.decisions[i];
+      if (origins[i] === origin) return this.echoes[i];
     }
     return undefined;
   }
 
-  /** Keeps `decision` for `origin`, if the origin is short enough; returns it, frozen. */
-  keep(origin: string, decision: CorsDecision): CorsDecision {
-    Object.freeze(decision.headers);
-    Object.freeze(decision);
-    if (origin.length > MAX_CACHED_LENGTH) return decision;
-    if (this.origins.length >= MAX_CACHED_ORIGINS) {
-      this.origins.length = 0;
-      this.decisions.length = 0;
+  /**
+   * Keeps `decision`, made for a request from `origin`, and returns it frozen; for a decision
+   * that does not echo the origin, the one kept for its reason code, if there is one.
+   */
+  keep(origin: CorsInput['origin'], decision: CorsDecision): CorsDecision {
+    const echoed = decision.headers['access-control-allow-origin'];
+    if (echoed !== undefined && echoed === origin) {
+      if (echoed.length > MAX_ECHOED_LENGTH) return freeze(decision);
+      if (this.origins.length >= MAX_ECHOED_ORIGINS) {
+        this.origins.length = 0;
+        this.echoes.length = 0;
+      }
+      this.origins.push(echoed);
+      this.echoes.push(freeze(decision));
+      return decision;
     }
-    this.origins.push(origin);
-    this.decisions.push(decision);
+    const kept = this.fixed.get(decision.code);
+    if (kept) return kept;
+    this.fixed.set(decision.code, freeze(decision));
     return decision;
   }
+}
+
+function freeze(decision: CorsDecision): CorsDecision {
+  Object.freeze(decision.headers);
+  return Object.freeze(decision);
 }

@@ -679,6 +679,26 @@ describe('decide: properties', () => {
       ).toBe('https://a.example.com');
     });
 
+    it('keep one decision per reason where the origin is not echoed, so denied origins never push out those kept', () => {
+      const policy = policyOf(OPTIONS[0]!);
+      const kept = actual(policy, APP);
+      const denied = actual(policy, EVIL);
+      for (let i = 0; i < 100; i++) {
+        expect(actual(policy, `https://x${i}.evil.example.net`)).toBe(denied);
+      }
+      expect(actual(policy, undefined)).toBe(actual(policy, undefined));
+      expect(actual(policy, APP)).toBe(kept);
+    });
+
+    it('do not keep the echo of an origin longer than 300 characters', () => {
+      const policy = policyOf({ origin: true });
+      const long = `https://${'a'.repeat(300)}.example`;
+      const first = actual(policy, long);
+      expect(first.headers['access-control-allow-origin']).toBe(long);
+      expect(actual(policy, long)).not.toBe(first);
+      expect(actual(policy, long)).toEqual(first);
+    });
+
     it('are not kept for a policy with an origin function, which is asked every time', async () => {
       const originFunction = jest.fn<CorsOriginFunction>(() => true);
       const policy = policyOf({ origin: originFunction });

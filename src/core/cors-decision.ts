@@ -31,20 +31,20 @@ export interface CorsInput {
  */
 export type CorsHeaders = Record<string, string>;
 
-/** What to answer. */
+/** What to answer. Read-only: a policy keeps the decisions of actual requests, frozen. */
 export interface CorsDecision {
-  allowed: boolean;
+  readonly allowed: boolean;
   /** Why, for machines: `allowed`, or the reason it is not. */
-  code: CorsReasonCode;
+  readonly code: CorsReasonCode;
   /** Why not, when not allowed; for the debug log and `explain()`. */
-  reason?: string;
+  readonly reason?: string;
   /** For a preflight: the status to answer with. */
-  status?: number;
-  headers: CorsHeaders;
+  readonly status?: number;
+  readonly headers: Readonly<CorsHeaders>;
   /** Names to merge into `Vary`. */
-  vary: string | undefined;
+  readonly vary: string | undefined;
   /** With the module's debug mode on: the `CORS-Denied` header of a denial. */
-  debug?: string;
+  readonly debug?: string;
 }
 
 export type OriginVerdict =
@@ -240,12 +240,12 @@ export function decide(
       preflightDecision(policy, origin, v, input);
     return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
   }
-  const cache = typeof origin === 'string' ? policy.decisions : undefined;
-  const cached = cache?.get(origin as string);
-  if (cached) return cached;
+  const { decisions } = policy;
+  const echo = typeof origin === 'string' && decisions?.echoOf(origin);
+  if (echo) return echo;
   const verdict = checkOrigin(policy, origin, request);
   if (verdict instanceof Promise)
     return verdict.then((v) => actualDecision(policy, origin, v));
   const decision = actualDecision(policy, origin, verdict);
-  return cache ? cache.keep(origin as string, decision) : decision;
+  return decisions ? decisions.keep(origin, decision) : decision;
 }

@@ -6,6 +6,7 @@ import {
   createTestApp,
 } from '../fixtures/test-app.js';
 import { ADAPTERS } from '../support/adapters.js';
+import { http } from '../support/cors-requests.js';
 
 describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
   let app: INestApplication;
@@ -34,6 +35,23 @@ describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
       headers: { 'access-control-allow-origin': PARTNER_ORIGIN },
       vary: 'Origin',
     });
+  });
+
+  it("hands out headers of the caller's own, which requests never see", async () => {
+    const query = {
+      method: 'GET',
+      path: '/api/partners',
+      origin: PARTNER_ORIGIN,
+    } as const;
+    const { headers } = await cors.explain(query);
+    headers['access-control-allow-origin'] = '*';
+    expect((await cors.explain(query)).headers).toEqual({
+      'access-control-allow-origin': PARTNER_ORIGIN,
+    });
+    const res = await http(app)
+      .get('/api/partners')
+      .set('Origin', PARTNER_ORIGIN);
+    expect(res.headers['access-control-allow-origin']).toBe(PARTNER_ORIGIN);
   });
 
   it('explains a refused preflight with the route its requested method reaches', async () => {
