@@ -1,6 +1,6 @@
-import type {
-  OutgoingHttpHeader,
-  OutgoingMessage,
+import {
+  type OutgoingHttpHeader,
+  type OutgoingMessage,
   ServerResponse,
 } from 'node:http';
 import vary from 'vary';
@@ -58,16 +58,18 @@ export function preflightHeaders(
 
 /**
  * `applyCorsHeaders()` for headers handed to `writeHead()` as an object, which override those
- * set on the response: returns them with the decision's, as a flat `[name, value, …]` list,
- * leaving the response as it is but for removing owned headers the decision does not have.
- * Node writes what it is handed as it is when nothing was set on the response, without a
- * `setHeader()` for each (Fastify sends this way), and a list costs it less than an object.
+ * set on the response: returns them with the decision's, leaving the response as it is but for
+ * removing owned headers the decision does not have. Where nothing is set on an HTTP/1
+ * response, Node writes what it is handed as it is, without a `setHeader()` for each (Fastify
+ * sends this way), and then takes a flat `[name, value, …]` list exactly as it takes an object,
+ * for less: the headers come back as such a list. Anywhere else as an object, since Node (from
+ * version 22 on HTTP/1) appends each name of a list instead of setting it.
  */
 export function withCorsHeaders(
   response: OutgoingMessage,
   decision: CorsDecision,
   given: Readonly<Record<string, HeaderValue>>,
-): HeaderValue[] {
+): HeaderValue[] | Record<string, HeaderValue> {
   let varyName: string | undefined;
   const list: HeaderValue[] = [];
   for (const name of Object.keys(given)) {
@@ -92,7 +94,15 @@ export function withCorsHeaders(
     list.push(varyName ?? 'Vary', withVary(current, decision.vary));
   } else if (varyName !== undefined) list.push(varyName, given[varyName]);
   if (decision.debug) list.push(DEBUG_HEADER, decision.debug);
-  return list;
+  if (
+    response instanceof ServerResponse &&
+    response.getHeaderNames().length === 0
+  )
+    return list;
+  const headers: Record<string, HeaderValue> = {};
+  for (let i = 0; i < list.length; i += 2)
+    headers[list[i] as string] = list[i + 1];
+  return headers;
 }
 
 /** `Vary` with `field` merged in, as the `vary` package merges it. */

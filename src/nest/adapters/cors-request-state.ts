@@ -94,7 +94,7 @@ export function hookEveryResponse(): void {
 
 /**
  * The headers handed to `writeHead()` with `verdict` put in: set on the response when none or
- * a list is handed, else in a copy of the object handed.
+ * a list is handed, else in a copy of the object handed (see `withCorsHeaders()`).
  */
 function withDecision(
   response: ServerResponse,
