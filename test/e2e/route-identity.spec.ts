@@ -221,6 +221,40 @@ describe('a raw Fastify route next to a parametric controller route', () => {
   });
 });
 
+describe("a Fastify onRoute hook that replaces each route's config", () => {
+  @Controller('orders')
+  @CorsPolicy({ origin: [PARTNER] })
+  class OrdersController {
+    @Post()
+    create() {
+      return 'created';
+    }
+  }
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await buildApp({
+      adapter: 'fastify',
+      cors: cors(),
+      controllers: [OrdersController],
+      configure: (app) =>
+        (app as NestFastifyApplication)
+          .getHttpAdapter()
+          .getInstance()
+          .addHook('onRoute', (options) => {
+            options.config = { replaced: true };
+          }),
+    });
+  });
+  afterAll(() => app.close());
+
+  it("still gives a response sent before the handler the route's policy", async () => {
+    const res = await send(app, 'post', '/orders', PARTNER, {
+      'Content-Type': 'application/json',
+    }).send('{');
+    expectAnswer(res, 400, allows(PARTNER));
+  });
+});
+
 const A = 'https://a.example.com';
 const B = 'https://b.example.com';
 class BaseController {

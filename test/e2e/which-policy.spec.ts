@@ -234,7 +234,7 @@ describe.each(ADAPTERS)(
     });
     afterAll(() => app.close());
 
-    it("gives a guard's rejection no CORS header before the handler is known", async () => {
+    it("gives a guard's rejection the policy of the version that runs, even where another version allows the origin", async () => {
       const res = await http(app)
         .get('/catalog/orders')
         .set('X-Api-Version', '2')

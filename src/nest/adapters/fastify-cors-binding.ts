@@ -237,7 +237,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   /**
    * The routes an actual request reaches: the one Fastify's router found, as it found it. A
-   * route registered before the binding existed is looked up.
+   * route whose configuration lost the module's mark (another `onRoute` hook replaced it) is
+   * looked up in the module's copy of the routes instead.
    */
   private routedTo(request: FastifyRequest): RouteCandidates {
     if (request.is404) return [];
