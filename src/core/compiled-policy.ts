@@ -30,6 +30,6 @@ export interface CompiledCorsPolicy {
   readonly preflightVary: string | undefined;
   /** A candidate evaluated beside this policy on every request, and reported where it differs. */
   readonly reportOnly: CompiledCorsPolicy | undefined;
-  /** The decisions of actual requests, by origin; none for a policy with an origin function. */
+  /** The decisions of actual requests it keeps (see `CorsDecisionCache`); none with an origin function. */
   readonly decisions: CorsDecisionCache | undefined;
 }

@@ -13,8 +13,8 @@ const MAX_ECHOED_LENGTH = 300;
  * - a decision that echoes the origin is kept for that origin, for at most 16 origins of at most
  *   300 characters: the origins an app serves over and over (its own front ends) are checked
  *   once;
- * - any other (a denial, `*`) is the same for every origin, so one is kept per reason code. A
- *   stream of made-up origins, all denied, never pushes out the origins kept.
+ * - any other (a denial, `*`) depends only on what checking the origin gave, so one is kept per
+ *   reason code. A stream of made-up origins, all denied, never pushes out the origins kept.
  *
  * Kept decisions are frozen: one request's headers can never become another's.
  *
@@ -24,7 +24,7 @@ const MAX_ECHOED_LENGTH = 300;
 export class CorsDecisionCache {
   private readonly origins: string[] = [];
   private readonly echoes: CorsDecision[] = [];
-  private readonly fixed = new Map<CorsReasonCode, CorsDecision>();
+  private readonly byCode = new Map<CorsReasonCode, CorsDecision>();
 
   /** The decision kept that echoes `origin`, if any. */
   echoOf(origin: string): CorsDecision | undefined {
@@ -35,30 +35,37 @@ export class CorsDecisionCache {
     return undefined;
   }
 
+  /** The decision kept for an origin whose check gave `code`, where it does not echo the origin. */
+  forCode(code: CorsReasonCode): CorsDecision | undefined {
+    return this.byCode.get(code);
+  }
+
   /**
-   * Keeps `decision`, made for a request from `origin`, and returns it frozen; for a decision
-   * that does not echo the origin, the one kept for its reason code, if there is one.
+   * Keeps `decision`, made for a request from `origin` whose check gave `code`, and returns it,
+   * frozen.
    */
-  keep(origin: CorsInput['origin'], decision: CorsDecision): CorsDecision {
+  keep(
+    origin: CorsInput['origin'],
+    code: CorsReasonCode,
+    decision: CorsDecision,
+  ): CorsDecision {
+    freeze(decision);
     const echoed = decision.headers['access-control-allow-origin'];
-    if (echoed !== undefined && echoed === origin) {
-      if (echoed.length > MAX_ECHOED_LENGTH) return freeze(decision);
+    if (echoed === undefined || echoed !== origin) {
+      this.byCode.set(code, decision);
+    } else if (echoed.length <= MAX_ECHOED_LENGTH) {
       if (this.origins.length >= MAX_ECHOED_ORIGINS) {
         this.origins.length = 0;
         this.echoes.length = 0;
       }
       this.origins.push(echoed);
-      this.echoes.push(freeze(decision));
-      return decision;
+      this.echoes.push(decision);
     }
-    const kept = this.fixed.get(decision.code);
-    if (kept) return kept;
-    this.fixed.set(decision.code, freeze(decision));
     return decision;
   }
 }
 
-function freeze(decision: CorsDecision): CorsDecision {
+function freeze(decision: CorsDecision): void {
   Object.freeze(decision.headers);
-  return Object.freeze(decision);
+  Object.freeze(decision);
 }

@@ -246,6 +246,10 @@ export function decide(
   const verdict = checkOrigin(policy, origin, request);
   if (verdict instanceof Promise)
     return verdict.then((v) => actualDecision(policy, origin, v));
-  const decision = actualDecision(policy, origin, verdict);
-  return decisions ? decisions.keep(origin, decision) : decision;
+  if (!decisions) return actualDecision(policy, origin, verdict);
+  const code = verdict.allowed ? 'allowed' : verdict.code;
+  return (
+    decisions.forCode(code) ??
+    decisions.keep(origin, code, actualDecision(policy, origin, verdict))
+  );
 }
