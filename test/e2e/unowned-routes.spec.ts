@@ -620,6 +620,13 @@ describe.each([true, false])(
         'an object with a name in two cases',
         (res) => res.writeHead(200, { ...asObject, 'x-a': '2' }),
       ],
+      [
+        'an object with a name in two cases, a CORS header set before',
+        (res) => {
+          res.setHeader('Access-Control-Allow-Origin', '*');
+          res.writeHead(200, { ...asObject, 'x-a': '2' });
+        },
+      ],
       // Node 20 takes a list of pairs only where no header is set before.
       ...(poweredBy
         ? []

@@ -70,6 +70,9 @@ export function withCorsHeaders(
   decision: CorsDecision,
   given: Readonly<Record<string, HeaderValue>>,
 ): HeaderValue[] | Record<string, HeaderValue> {
+  const asList =
+    response instanceof ServerResponse &&
+    response.getHeaderNames().length === 0;
   let varyName: string | undefined;
   const list: HeaderValue[] = [];
   for (const name of Object.keys(given)) {
@@ -85,8 +88,8 @@ export function withCorsHeaders(
   }
   for (const name of OWNED_HEADERS) {
     const value = decision.headers[name];
-    if (value === undefined) response.removeHeader(name);
-    else list.push(name, value);
+    if (value !== undefined) list.push(name, value);
+    else if (!asList) response.removeHeader(name);
   }
   if (decision.vary) {
     const current =
@@ -94,12 +97,8 @@ export function withCorsHeaders(
     list.push(varyName ?? 'Vary', withVary(current, decision.vary));
   } else if (varyName !== undefined) list.push(varyName, given[varyName]);
   if (decision.debug) list.push(DEBUG_HEADER, decision.debug);
-  if (
-    response instanceof ServerResponse &&
-    response.getHeaderNames().length === 0
-  )
-    return list;
-  const headers: Record<string, HeaderValue> = {};
+  if (asList) return list;
+  const headers = Object.create(null) as Record<string, HeaderValue>;
   for (let i = 0; i < list.length; i += 2)
     headers[list[i] as string] = list[i + 1];
   return headers;
