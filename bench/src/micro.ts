@@ -5,7 +5,9 @@ import { isRequestOrigin } from '../../dist/core/request-origin.js';
 import { compile, noRequest } from './core.js';
 import {
   ALLOWED_ORIGIN,
+  BIG_ALLOWLIST,
   DENIED_ORIGIN,
+  MID_ORIGIN,
   MIXED_POLICY,
   POLICY,
 } from './policy.js';
@@ -55,6 +57,7 @@ function scan(value: string): number {
 export async function runMicrobenchmarks(): Promise<MicroResult[]> {
   const mixed = compile(MIXED_POLICY);
   const matcher = mixed.matcher!;
+  const bigList = compile({ ...POLICY, origin: BIG_ALLOWLIST }).matcher!;
   /** Far more distinct origins than a policy keeps decisions for, taken in turn. */
   const tenants = Array.from({ length: 1024 }, (_, i): CorsInput => ({
     origin: `https://t${i}.tenant.example.com`,
@@ -84,6 +87,8 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
     if (matcher.matches(origin) !== (kind !== 'miss'))
       throw new Error(`origin match: ${kind} gives the wrong answer`);
   }
+  if (!bigList.matches(MID_ORIGIN))
+    throw new Error('origin match: the big list refuses its middle origin');
   for (const [checked, input] of [
     [policy, actual],
     [policy, preflight],
@@ -100,6 +105,10 @@ export async function runMicrobenchmarks(): Promise<MicroResult[]> {
         () => matcher.matches(origin),
       ],
     ),
+    [
+      'origin match: the middle one of 10,000 exact origins and 100 wildcards',
+      () => bigList.matches(MID_ORIGIN),
+    ],
     ...Object.entries(ORIGIN_FORMS).map(
       ([kind, origin]): [string, () => unknown] => [
         `validate origin: ${kind}`,
