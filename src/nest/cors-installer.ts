@@ -14,7 +14,6 @@ import type {
   RouteLookup,
 } from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
-import type { CorsRequestState } from './adapters/cors-request-state.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
@@ -169,9 +168,9 @@ export class CorsInstaller implements OnApplicationBootstrap {
       ?.pattern.text;
   }
 
-  /** What the module has decided so far for the adapter's request object `request`. */
-  stateOf(request: unknown): CorsRequestState | undefined {
-    return this.binding?.stateOf(request);
+  /** For Nest's CSRF check: see `CorsService.trustedForCsrf`. */
+  trustForCsrf(request: unknown): boolean {
+    return this.binding?.trustForCsrf(request) ?? false;
   }
 
   /** The routes a method and path reach, as the adapter routes them. */

@@ -105,19 +105,16 @@ export class CorsService {
    * ```
    *
    * A state-changing request is trusted only when the policy of the route it will run allows
-   * its origin with credentials (where it may reach several routes, all of them do). The
-   * module decides before Nest's security hook runs, on Express and on Fastify, so this reads
-   * that decision synchronously, as Nest requires.
+   * its origin with credentials. The module decides before Nest's security hook runs, on
+   * Express and on Fastify, so this reads that decision synchronously, as Nest requires: where
+   * the request may reach several routes told apart by a version or a host, it is trusted if
+   * the static policy of one of them trusts it. That is a prediction, confirmed where the
+   * handler runs: if the handler that runs (after a method override, a rewritten URL, another
+   * version) has a policy that does not trust the request, it is answered 403, as Nest's check
+   * would, before its guards run.
    */
-  readonly trustedForCsrf = (request: unknown): boolean => {
-    const state = this.installer.stateOf(request);
-    if (!state || state.request.preflight) return false;
-    const headers = state.verdict?.allowed ? state.verdict.headers : undefined;
-    return (
-      headers?.['access-control-allow-credentials'] === 'true' &&
-      headers['access-control-allow-origin'] === state.request.origin
-    );
-  };
+  readonly trustedForCsrf = (request: unknown): boolean =>
+    this.installer.trustForCsrf(request);
 
   /**
    * What the module would answer a request, and why, from the routes the adapter's routing

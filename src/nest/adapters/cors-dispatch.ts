@@ -1,3 +1,4 @@
+import { ForbiddenException } from '@nestjs/common';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { CorsEngine, CorsSources, CorsVerdict } from '../cors-engine.js';
@@ -69,11 +70,39 @@ export class CorsDispatch<Req, Res> {
   }
 
   /**
+   * Whether Nest's CSRF check may trust `req`, as predicted before routing: the policy of the
+   * routes it may reach allows its origin with credentials, or, where they differ (versions,
+   * hosts), the static policy of one of them does. Read synchronously, as Nest requires. The
+   * prediction is recorded, and `enter` confirms it where the handler runs.
+   */
+  trustForCsrf(req: Req): boolean {
+    const holder = this.port.holder(req);
+    const state = holder[CORS_STATE];
+    if (!state || state.request.preflight) return false;
+    const trusted =
+      trustsCredentials(state.verdict, state.request) ||
+      (state.sources.length > 1 &&
+        state.sources.some(
+          (source) =>
+            source?.kind === 'static' &&
+            trustsCredentials(
+              this.engine.decideNow(state.request, source),
+              state.request,
+            ),
+        ));
+    if (trusted) holder[CORS_STATE] = { ...state, trustedForCsrf: true };
+    return trusted;
+  }
+
+  /**
    * Where a handler is about to run: its sources replace what was decided before routing,
    * then `run()` is called, once the provider answered if the policy needs one. Returns what
    * `run()` returns, or, when it had to wait, a promise that never rejects: a throw of `run()`
    * then goes to `fail`. Without an earlier `begin` (a request the module did not see),
    * `run()` is called as it is, and so it is for a preflight the module left to the app.
+   *
+   * The CSRF prediction is confirmed before `run()` (see `confirm`), unless `confirmHere` is
+   * `false`: the handler is a version filter, which confirms where it runs its handler.
    */
   enter(
     req: Req,
@@ -81,23 +110,41 @@ export class CorsDispatch<Req, Res> {
     where: () => string,
     run: () => unknown,
     fail: (error: unknown) => void,
+    confirmHere = true,
   ): unknown {
     const holder = this.port.holder(req);
     const state = holder[CORS_STATE];
-    if (
-      !state ||
-      state.request.preflight ||
-      sameSources(state.sources, sources)
-    )
-      return run();
+    if (!state || state.request.preflight) return run();
+    const next = (): unknown =>
+      confirmHere ? this.confirm(req, run, fail) : run();
+    if (sameSources(state.sources, sources)) return next();
     const proceed = (verdict: CorsVerdict) => {
-      recordState(holder, { request: state.request, sources, verdict });
-      return run();
+      const { request, trustedForCsrf } = state;
+      recordState(holder, { request, sources, verdict, trustedForCsrf });
+      return next();
     };
     const verdict = this.engine.decide(state.request, sources, { where });
     return verdict instanceof Promise
       ? verdict.then(proceed).catch(fail)
       : proceed(verdict);
+  }
+
+  /**
+   * Where Nest's CSRF check trusted the request on the module's prediction and the decision
+   * of the handler about to run does not trust it (a method override or a rewritten URL
+   * reached another route, or another version), `fail` gets the 403 Nest's check would have
+   * answered, and `run()` is not called.
+   */
+  confirm(
+    req: Req,
+    run: () => unknown,
+    fail: (error: unknown) => void,
+  ): unknown {
+    const state = this.port.holder(req)[CORS_STATE];
+    return state?.trustedForCsrf &&
+      !trustsCredentials(state.verdict, state.request)
+      ? fail(csrfRefusal(state.request))
+      : run();
   }
 
   /** Puts back what was decided before `enter`, for a handler that passed the request on. */
@@ -115,6 +162,27 @@ export class CorsDispatch<Req, Res> {
     const state = this.current(req);
     return this.engine.unownedSources(state ? state.request.path : '');
   }
+}
+
+/** Whether `verdict` lets the request's origin read responses with credentials. */
+function trustsCredentials(
+  verdict: CorsVerdict,
+  request: CorsRequest,
+): boolean {
+  const headers = verdict?.allowed ? verdict.headers : undefined;
+  return (
+    headers?.['access-control-allow-credentials'] === 'true' &&
+    headers['access-control-allow-origin'] === request.origin
+  );
+}
+
+/** What Nest's CSRF check answers a cross-origin request it does not trust. */
+function csrfRefusal(request: CorsRequest): ForbiddenException {
+  return new ForbiddenException(
+    request.headers['sec-fetch-site'] === undefined
+      ? 'Cross-origin request detected, and/or browser is out of date: Sec-Fetch-Site is missing, and Origin does not match Host'
+      : 'Cross-origin request detected from Sec-Fetch-Site header',
+  );
 }
 
 /** The routes whose host filter, if any, may take `hostname`. */

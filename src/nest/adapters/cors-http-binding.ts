@@ -1,5 +1,4 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
-import type { CorsRequestState } from './cors-request-state.js';
 import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 /** The routes a method and path reach, in the adapter's dispatch order. */
@@ -38,6 +37,6 @@ export interface CorsHttpBinding {
   capture(routeOf: RouteOfHandle): void;
   /** Once the routes are registered: reads the adapter's routing, for the early hook and `explain()`. */
   seal(): RouteLookup;
-  /** What the module has decided so far for the adapter's request object `request`. */
-  stateOf(request: unknown): CorsRequestState | undefined;
+  /** For Nest's CSRF check: see `CorsDispatch.trustForCsrf()`. */
+  trustForCsrf(request: unknown): boolean;
 }

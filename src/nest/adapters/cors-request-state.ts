@@ -17,6 +17,11 @@ export interface CorsRequestState {
   /** The policies the verdict came from. */
   readonly sources: CorsSources;
   readonly verdict: CorsVerdict;
+  /**
+   * Nest's CSRF check trusted the request on this decision: the handler that runs must trust
+   * it too.
+   */
+  readonly trustedForCsrf?: boolean;
 }
 
 /** Node's request object, which the module may have decided for. */

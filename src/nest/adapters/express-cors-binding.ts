@@ -15,7 +15,6 @@ import {
   routeOfCall,
 } from './cors-http-binding.js';
 import {
-  type CorsRequestState,
   hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
@@ -108,10 +107,29 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     const { dispatch, registered, unplaced } = this;
     this.routeOf = routeOf;
     const { stack } = this.app.router;
-    patchMethods(this.adapter, ['applyVersionFilter'], (original, self, args) =>
-      Object.assign(original.apply(self, args) as RouteHandle, {
-        [PASSES_ON]: true,
-      }),
+    // A version filter runs its handler only for its version: the CSRF prediction is
+    // confirmed there, for the version that runs.
+    patchMethods(
+      this.adapter,
+      ['applyVersionFilter'],
+      (original, self, args) => {
+        const handler = args[0] as Handler;
+        args[0] = function (
+          this: unknown,
+          req: Request,
+          res: ServerResponse,
+          next: Next,
+        ) {
+          return dispatch.confirm(
+            req,
+            () => handler.call(this, req, res, next),
+            next,
+          );
+        };
+        return Object.assign(original.apply(self, args) as RouteHandle, {
+          [PASSES_ON]: true,
+        });
+      },
     );
     // Express gives each route Nest registers a layer of its own: the layer, not the handler
     // it holds, which something else may wrap before `seal()`, leads back to the route.
@@ -158,10 +176,10 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       if (!layer.route) continue;
       const args = registered.get(layer);
       const route = args && routeOfCall(routeOf, args);
-      const passesOn =
-        !route ||
-        (args.at(-1) as { [PASSES_ON]?: boolean })[PASSES_ON] === true ||
-        hasHostFilter(route.controller);
+      const versioned =
+        (args?.at(-1) as { [PASSES_ON]?: boolean } | undefined)?.[PASSES_ON] ===
+        true;
+      const passesOn = !route || versioned || hasHostFilter(route.controller);
       // `app.all()` puts its handler in the route once for each method Node knows.
       const wrappers = new Map<RouteHandle, Handler>();
       for (const item of layer.route.stack) {
@@ -170,7 +188,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         let wrapper = wrappers.get(handle);
         if (!wrapper) {
           wrapper = route
-            ? this.tag(handle, route, passesOn)
+            ? this.tag(handle, route, passesOn, versioned)
             : this.entering(
                 handle,
                 (holder) => dispatch.unownedSources(holder),
@@ -188,21 +206,28 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     return this.lookup;
   }
 
-  stateOf(request: unknown): CorsRequestState | undefined {
-    return this.dispatch.current(request as Request);
+  trustForCsrf(request: unknown): boolean {
+    return this.dispatch.trustForCsrf(request as Request);
   }
 
   /**
    * The handler Express dispatches to instead of `handle`: decides from `route`'s policy first.
-   * `passesOn`: whether Nest's handler may pass the request on (a version or host filter).
+   * `passesOn`: whether Nest's handler may pass the request on (a version or host filter);
+   * `versioned`: whether it is a version filter, which confirms the CSRF prediction itself.
    */
-  private tag(handle: Handler, route: CorsRoute, passesOn: boolean): Handler {
+  private tag(
+    handle: Handler,
+    route: CorsRoute,
+    passesOn: boolean,
+    versioned: boolean,
+  ): Handler {
     const { sources } = route;
     const tagged = this.entering(
       handle,
       () => sources,
       () => route.id,
       passesOn,
+      !versioned,
     );
     this.handles.set(tagged, { route, passesOn });
     return tagged;
@@ -217,6 +242,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     sources: (holder: Request) => CorsSources,
     where: () => string,
     passesOn: boolean,
+    confirmHere = true,
   ): Handler {
     const { dispatch } = this;
     return function (this: unknown, req, res, next) {
@@ -233,7 +259,8 @@ export class ExpressCorsBinding implements CorsHttpBinding {
         sources(req),
         where,
         () => handle.call(this, req, res, pass),
-        pass,
+        next,
+        confirmHere,
       );
     };
   }

@@ -13,7 +13,6 @@ import {
   routeOfCall,
 } from './cors-http-binding.js';
 import {
-  type CorsRequestState,
   hookEveryResponse,
   type StatefulRequest,
 } from './cors-request-state.js';
@@ -195,8 +194,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     return this.lookup;
   }
 
-  stateOf(request: unknown): CorsRequestState | undefined {
-    return this.dispatch.current(request as FastifyRequest);
+  trustForCsrf(request: unknown): boolean {
+    return this.dispatch.trustForCsrf(request as FastifyRequest);
   }
 
   /**
