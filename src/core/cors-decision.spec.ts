@@ -2,7 +2,14 @@ import { jest } from '@jest/globals';
 import fc from 'fast-check';
 import { compilePolicy } from './compile-policy.js';
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import { type CorsDecision, type CorsInput, decide } from './cors-decision.js';
+import {
+  type AskOriginFunction,
+  type CorsDecision,
+  type CorsInput,
+  decide,
+  ORIGIN_FUNCTION_FAILED,
+  originFunctionVerdict,
+} from './cors-decision.js';
 import type {
   CorsOriginFunction,
   CorsPolicyOptions,
@@ -38,9 +45,18 @@ const fakeRequest = (origin: string | undefined): CorsRequest => ({
   raw: undefined,
 });
 
+/** Asks an origin function as the module does, without its timeout and its log. */
+const askFor =
+  (request: CorsRequest): AskOriginFunction =>
+  (originFunction, origin) =>
+    new Promise((resolve) => resolve(originFunction(origin, request))).then(
+      originFunctionVerdict,
+      () => ORIGIN_FUNCTION_FAILED,
+    );
+
 /** A decision that must be synchronous: every policy without an origin function. */
 function decideNow(policy: CompiledCorsPolicy, input: CorsInput): CorsDecision {
-  const decision = decide(policy, input, () => fakeRequest(undefined));
+  const decision = decide(policy, input, askFor(fakeRequest(undefined)));
   if (decision instanceof Promise) throw new Error('expected a sync decision');
   return decision;
 }
@@ -212,14 +228,14 @@ describe('decide: actual requests', () => {
         const decision = await decide(
           policy,
           { origin, preflight: false },
-          () => fakeRequest(undefined),
+          askFor(fakeRequest(undefined)),
         );
         expect(decision.allowed).toBe(false);
       }
       const malformed = await decide(
         policy,
         { origin: 'https://a.com, https://b.com', preflight: false },
-        () => fakeRequest(undefined),
+        askFor(fakeRequest(undefined)),
       );
       expect(malformed.reason).toBe('malformed Origin header');
       expect(fn).not.toHaveBeenCalled();
@@ -232,7 +248,7 @@ describe('decide: actual requests', () => {
         const decision = await decide(
           withFunction(fn),
           { origin, preflight: false },
-          () => fakeRequest(origin),
+          askFor(fakeRequest(origin)),
         );
         expect(decision.reason).toBe('malformed Origin header');
         expect(fn).not.toHaveBeenCalled();
@@ -245,7 +261,7 @@ describe('decide: actual requests', () => {
       await decide(
         withFunction(fn),
         { origin: APP, preflight: false },
-        () => request,
+        askFor(request),
       );
       expect(fn).toHaveBeenCalledTimes(1);
       expect(fn).toHaveBeenCalledWith(APP, request);
@@ -262,7 +278,7 @@ describe('decide: actual requests', () => {
       const decision = await decide(
         withFunction(fn),
         { origin: APP, preflight: false },
-        () => fakeRequest(APP),
+        askFor(fakeRequest(APP)),
       );
       expect(decision).toEqual(
         expected
@@ -297,44 +313,15 @@ describe('decide: actual requests', () => {
       const decision = await decide(
         withFunction(fn),
         { origin: APP, preflight: false },
-        () => fakeRequest(APP),
+        askFor(fakeRequest(APP)),
       );
       expect(decision).toEqual({
         allowed: false,
         code: 'origin_function_failed',
-        reason: 'origin function failed: "db down"',
+        reason: 'origin function failed',
         headers: {},
         vary: 'Origin',
       });
-    });
-
-    it('denies a preflight when the function throws a non-Error', async () => {
-      const decision = await decide(
-        withFunction(() => {
-          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
-          throw 'nope';
-        }),
-        { origin: APP, preflight: true, requestMethod: 'PUT' },
-        () => fakeRequest(APP),
-      );
-      expect(decision).toMatchObject({
-        allowed: false,
-        status: 403,
-        headers: {},
-      });
-      expect(decision.reason).toMatch(/^origin function failed/);
-    });
-
-    it('denies, without rejecting, when the thrown value cannot be converted to a string', async () => {
-      const decision = await decide(
-        withFunction(() => {
-          throw Object.create(null);
-        }),
-        { origin: APP, preflight: false },
-        () => fakeRequest(APP),
-      );
-      expect(decision).toMatchObject({ allowed: false, headers: {} });
-      expect(decision.reason).toMatch(/^origin function failed/);
     });
   });
 });
@@ -703,8 +690,10 @@ describe('decide: properties', () => {
       const originFunction = jest.fn<CorsOriginFunction>(() => true);
       const policy = policyOf({ origin: originFunction });
       for (let i = 0; i < 2; i++)
-        await decide(policy, { origin: APP, preflight: false }, () =>
-          fakeRequest(APP),
+        await decide(
+          policy,
+          { origin: APP, preflight: false },
+          askFor(fakeRequest(APP)),
         );
       expect(originFunction).toHaveBeenCalledTimes(2);
     });

@@ -1,9 +1,8 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
-import type { CorsRequest } from './cors-policy-options.js';
+import type { CorsOriginFunction } from './cors-policy-options.js';
 import { parseRequestHeaders } from './request-headers.js';
 import { isRequestOrigin } from './request-origin.js';
 import type { CorsReasonCode } from './cors-reason.js';
-import { showError } from './show-value.js';
 import { isToken } from './token.js';
 
 /** What the decision needs to know of a request. */
@@ -67,14 +66,42 @@ const NO_ORIGIN: OriginVerdict = {
   reason: 'no Origin header',
 };
 
+/** The verdict of an origin function's answer: only `true` allows. */
+export const originFunctionVerdict = (answer: unknown): OriginVerdict =>
+  answer === true ? ALLOWED : NOT_ALLOWED;
+
+/**
+ * The verdicts of an origin function that threw or rejected, or did not answer in time. Their
+ * reasons are fixed: nothing of the error reaches a header or a response.
+ */
+export const ORIGIN_FUNCTION_FAILED: OriginVerdict = {
+  allowed: false,
+  code: 'origin_function_failed',
+  reason: 'origin function failed',
+};
+export const ORIGIN_FUNCTION_TIMEOUT: OriginVerdict = {
+  allowed: false,
+  code: 'origin_function_timeout',
+  reason: 'origin function timed out',
+};
+
+/**
+ * Asks a policy's origin function about `origin`, for the request being decided, and settles
+ * to its verdict (`originFunctionVerdict()`, or a failure's): it never rejects.
+ */
+export type AskOriginFunction = (
+  originFunction: CorsOriginFunction,
+  origin: string,
+) => Promise<OriginVerdict>;
+
 /**
  * Checks the `Origin` header against the policy. Synchronous unless the policy has an
- * origin function; a function that throws, rejects or answers anything but `true` denies.
+ * origin function, which `ask` calls.
  */
 export function checkOrigin(
   policy: CompiledCorsPolicy,
   origin: string | string[] | undefined,
-  request: () => CorsRequest,
+  ask: AskOriginFunction,
 ): OriginVerdict | Promise<OriginVerdict> {
   if (origin === undefined) return NO_ORIGIN;
   if (typeof origin !== 'string') return MALFORMED;
@@ -87,25 +114,7 @@ export function checkOrigin(
   if (policy.anyOrigin !== undefined) return ALLOWED;
   if (policy.matcher)
     return policy.matcher.matches(origin) ? ALLOWED : NOT_ALLOWED;
-  return callOriginFunction(policy, origin, request);
-}
-
-async function callOriginFunction(
-  policy: CompiledCorsPolicy,
-  origin: string,
-  request: () => CorsRequest,
-): Promise<OriginVerdict> {
-  try {
-    return (await policy.originFunction!(origin, request())) === true
-      ? ALLOWED
-      : NOT_ALLOWED;
-  } catch (error) {
-    return {
-      allowed: false,
-      code: 'origin_function_failed',
-      reason: `origin function failed: ${showError(error)}`,
-    };
-  }
+  return ask(policy.originFunction!, origin);
 }
 
 /** The headers of an actual (non-preflight) response, once the origin has been checked. */
@@ -231,11 +240,11 @@ function allowHeaders(
 export function decide(
   policy: CompiledCorsPolicy,
   input: CorsInput,
-  request: () => CorsRequest,
+  ask: AskOriginFunction,
 ): CorsDecision | Promise<CorsDecision> {
   const { origin } = input;
   if (input.preflight) {
-    const verdict = checkOrigin(policy, origin, request);
+    const verdict = checkOrigin(policy, origin, ask);
     const finish = (v: OriginVerdict) =>
       preflightDecision(policy, origin, v, input);
     return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
@@ -243,7 +252,7 @@ export function decide(
   const { decisions } = policy;
   const echo = typeof origin === 'string' && decisions?.echoOf(origin);
   if (echo) return echo;
-  const verdict = checkOrigin(policy, origin, request);
+  const verdict = checkOrigin(policy, origin, ask);
   if (verdict instanceof Promise)
     return verdict.then((v) => actualDecision(policy, origin, v));
   if (!decisions) return actualDecision(policy, origin, verdict);

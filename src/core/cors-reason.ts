@@ -7,6 +7,8 @@
  * - `malformed_origin`: `Origin` is not an origin as browsers send it.
  * - `origin_not_allowed`: the policy does not list the origin.
  * - `origin_function_failed`: the policy's origin function threw or rejected.
+ * - `origin_function_timeout`: the policy's origin function did not answer within
+ *   `providerTimeout`.
  * - `malformed_method`, `method_not_allowed`: `Access-Control-Request-Method`.
  * - `malformed_headers`, `header_not_allowed`: `Access-Control-Request-Headers`.
  * - `private_network_not_allowed`: a Private Network Access preflight the policy refuses.
@@ -22,6 +24,7 @@ export type CorsReasonCode =
   | 'malformed_origin'
   | 'origin_not_allowed'
   | 'origin_function_failed'
+  | 'origin_function_timeout'
   | 'malformed_method'
   | 'method_not_allowed'
   | 'malformed_headers'

@@ -1,9 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
 import {
+  type AskOriginFunction,
   type CorsDecision,
   type CorsInput,
   decide,
+  ORIGIN_FUNCTION_FAILED,
+  ORIGIN_FUNCTION_TIMEOUT,
+  originFunctionVerdict,
 } from '../core/cors-decision.js';
 import type { CorsRequest } from '../core/cors-policy-options.js';
 import type { PathPattern } from '../core/path-pattern.js';
@@ -11,6 +15,7 @@ import type { CorsReasonCode } from '../core/cors-reason.js';
 import { intersectDecisions } from '../core/intersect-decisions.js';
 import { showError } from '../core/show-value.js';
 import type { CorsDecisionEvent } from './cors-decision-event.js';
+import { CorsDenialLog } from './cors-denial-log.js';
 import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
 import type { CorsModuleOptions } from './cors-module-options.interface.js';
 import { CorsPolicyProviders } from './cors-policy-providers.js';
@@ -18,6 +23,7 @@ import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { RouteCandidates } from './cors-route.js';
 import { escapeForHeader } from './escape-for-header.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
+import { CorsTimeout, withinTimeout } from './within-timeout.js';
 
 /** What the module answers a request: a decision, or `undefined` to stay out of it. */
 export type CorsVerdict = CorsDecision | undefined;
@@ -41,6 +47,9 @@ export interface CorsDecideOptions {
 @Injectable()
 export class CorsEngine {
   private readonly logger = new Logger('CorsModule');
+  private readonly denials = new CorsDenialLog((line) =>
+    this.logger.debug(line),
+  );
   private defaults: CorsSources | undefined;
   private readonly listener: CorsModuleOptions['onDecision'];
   private debugHeader: boolean;
@@ -117,6 +126,15 @@ export class CorsEngine {
           this.finish(settled, request, sources, options, started),
         )
       : this.finish(verdict, request, sources, options, started);
+  }
+
+  /**
+   * The decision of a static policy for `request` where it is ready now, unobserved;
+   * `undefined` where an origin function must be waited for.
+   */
+  decideNow(request: CorsRequest, source: PolicySource): CorsVerdict {
+    const verdict = this.decideOne(request, source, () => '', false, false);
+    return verdict instanceof Promise ? undefined : verdict;
   }
 
   /** Logs and reports a decision, and adds the debug header's value to a denial. */
@@ -211,7 +229,11 @@ export class CorsEngine {
     if ('failure' in resolved)
       return denial(resolved.code, resolved.failure, request);
     const input = inputOf(request, ownMethod);
-    const decision = decide(resolved, input, () => request);
+    const decision = decide(
+      resolved,
+      input,
+      this.ask(request, where, resolved.name),
+    );
     if (resolved.reportOnly && observed) {
       this.compareReportOnly(
         resolved.reportOnly,
@@ -235,11 +257,14 @@ export class CorsEngine {
     request: CorsRequest,
     where: () => string,
   ): void {
-    Promise.all([enforced, decide(candidate, input, () => request)]).then(
+    Promise.all([
+      enforced,
+      decide(candidate, input, this.ask(request, where, candidate.name)),
+    ]).then(
       ([actual, wouldBe]) => {
         if (actual.allowed === wouldBe.allowed) return;
         this.logger.log(
-          `CORS report-only: policy ${JSON.stringify(candidate.name)} would ${wouldBe.allowed ? 'allow' : 'deny'} the ${request.preflight ? 'preflight' : 'request'} on ${where()} from origin ${JSON.stringify(escapeForHeader(request.origin ?? ''))} (${wouldBe.code}${wouldBe.reason ? `: ${wouldBe.reason}` : ''}), which is ${actual.allowed ? 'allowed' : 'denied'}`,
+          `CORS report-only: policy ${JSON.stringify(candidate.name)} would ${wouldBe.allowed ? 'allow' : 'deny'} the ${request.preflight ? 'preflight' : 'request'} on ${where()} from ${shownOrigin(request)} (${wouldBe.code}${wouldBe.reason ? `: ${wouldBe.reason}` : ''}), which is ${actual.allowed ? 'allowed' : 'denied'}`,
         );
         if (this.listener) {
           this.emit({
@@ -275,8 +300,38 @@ export class CorsEngine {
     if (sources.length !== 1 || source?.kind !== 'static') return undefined;
     const candidate = source.policy.reportOnly;
     return (
-      candidate && decide(candidate, inputOf(request, ownMethod), () => request)
+      candidate &&
+      decide(
+        candidate,
+        inputOf(request, ownMethod),
+        this.ask(request, () => '(explain)', candidate.name),
+      )
     );
+  }
+
+  /**
+   * Calls the origin function of `policy` for `request` as providers are asked: within
+   * `providerTimeout`, failing closed, and logging a failure at ERROR with the route and the
+   * policy; the answer's reason never carries the error.
+   */
+  private ask(
+    request: CorsRequest,
+    where: () => string,
+    policy: string,
+  ): AskOriginFunction {
+    return (originFunction, origin) =>
+      withinTimeout(
+        new Promise((resolve) => resolve(originFunction(origin, request))),
+        this.providers.timeout,
+        'the origin function',
+      ).then(originFunctionVerdict, (error: unknown) => {
+        this.logger.error(
+          `CORS origin function of policy ${JSON.stringify(policy)} failed on ${where()}, so the request is denied: ${showError(error)}`,
+        );
+        return error instanceof CorsTimeout
+          ? ORIGIN_FUNCTION_TIMEOUT
+          : ORIGIN_FUNCTION_FAILED;
+      });
   }
 
   private describe(
@@ -314,8 +369,12 @@ export class CorsEngine {
     where: () => string,
     decision: CorsDecision,
   ): void {
-    this.logger.debug(
-      `CORS ${kind} denied on ${where()} by policy ${JSON.stringify(policyNames(sources))}: origin ${JSON.stringify(request.origin)}, ${decision.reason} (${decision.code})`,
+    const policy = policyNames(sources);
+    this.denials.record(
+      policy,
+      decision.code,
+      () =>
+        `CORS ${kind} denied on ${where()} by policy ${JSON.stringify(policy)}: ${shownOrigin(request)}, ${escapeForHeader(decision.reason ?? '')} (${decision.code})`,
     );
   }
 }
@@ -342,6 +401,15 @@ function loosePath(path: string): string {
     // A malformed escape stays as it is, as routers answer it with 400.
   }
   return decoded.toLowerCase().replace(/\/{2,}/g, '/');
+}
+
+/** The request's origin for a log line: escaped and bounded, as a header would be. */
+function shownOrigin(request: CorsRequest): string {
+  if (request.origin !== undefined)
+    return `origin "${escapeForHeader(request.origin)}"`;
+  return request.headers.origin === undefined
+    ? 'no Origin'
+    : 'several Origin headers';
 }
 
 const isDecision = (verdict: CorsVerdict): verdict is CorsDecision =>

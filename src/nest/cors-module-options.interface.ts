@@ -64,8 +64,9 @@ export interface CorsModuleOptions {
   /** Cache provider answers by their `cacheKey()`. Omitted: providers are asked on every request. */
   providerCache?: CorsProviderCacheOptions;
   /**
-   * How long, in milliseconds, a request waits for a provider's asynchronous `getPolicy()`.
-   * A provider that has not settled by then fails closed: the request is denied, and logged.
+   * How long, in milliseconds, a request waits for a provider's asynchronous `getPolicy()`,
+   * and for a policy's origin function. One that has not settled by then fails closed: the
+   * request is denied (`provider_timeout`, `origin_function_timeout`), and logged at ERROR.
    * Default: 5000.
    */
   providerTimeout?: number;

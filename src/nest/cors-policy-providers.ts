@@ -21,6 +21,7 @@ import {
   type ProviderSettings,
   providerSettings,
 } from './provider-settings.js';
+import { CorsTimeout, withinTimeout } from './within-timeout.js';
 
 type ProviderSource = Extract<PolicySource, { kind: 'provider' }>;
 
@@ -35,6 +36,8 @@ export class CorsPolicyProviders {
   private readonly settings: ProviderSettings;
   /** What is wrong with `providerTimeout` and `providerCache`. */
   readonly issues: readonly CorsConfigIssue[];
+  /** Milliseconds a request waits for a provider's or an origin function's answer. */
+  readonly timeout: number;
   /** One source per provider class, however many routes name it. */
   private readonly sources = new Map<
     Type<CorsPolicyProvider>,
@@ -58,6 +61,7 @@ export class CorsPolicyProviders {
     const { settings, issues } = providerSettings(options);
     this.settings = settings;
     this.issues = issues;
+    this.timeout = settings.timeout;
   }
 
   /** The source of provider class `type`; `report` gets what makes it unusable. */
@@ -124,7 +128,7 @@ export class CorsPolicyProviders {
       const answer = provider.getPolicy(request);
       if (!(answer instanceof Promise)) return this.accept(source, key, answer);
       const asked = this.invalidations.get(source);
-      return this.withinTimeout(answer).then(
+      return withinTimeout(answer, this.timeout, 'getPolicy()').then(
         (value) =>
           this.accept(
             source,
@@ -156,16 +160,6 @@ export class CorsPolicyProviders {
     const { size } = cache;
     cache.clear();
     return size;
-  }
-
-  private withinTimeout<T>(answer: Promise<T>): Promise<T> {
-    const ms = this.settings.timeout;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ProviderTimeout(ms)), ms);
-      timer.unref();
-    });
-    return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
   }
 
   private accept(
@@ -215,7 +209,7 @@ export class CorsPolicyProviders {
     this.logger.error(
       `CORS provider ${name} failed, so the request is denied: ${showError(error)}`,
     );
-    return error instanceof ProviderTimeout
+    return error instanceof CorsTimeout
       ? { failure: 'provider timed out', code: 'provider_timeout' }
       : { failure: 'provider failed', code: 'provider_failed' };
   }
@@ -230,11 +224,4 @@ function freezePolicy(answer: CorsPolicyOptions): void {
     if (Array.isArray(value)) Object.freeze(value);
   }
   Object.freeze(answer);
-}
-
-/** A provider that has not answered within `providerTimeout`. */
-class ProviderTimeout extends Error {
-  constructor(ms: number) {
-    super(`getPolicy() did not settle within ${ms} ms (providerTimeout)`);
-  }
 }

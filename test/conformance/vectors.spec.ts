@@ -1,6 +1,10 @@
 import { compilePolicy } from '../../src/core/compile-policy.js';
 import type { CompiledCorsPolicy } from '../../src/core/compiled-policy.js';
-import { decide } from '../../src/core/cors-decision.js';
+import {
+  decide,
+  ORIGIN_FUNCTION_FAILED,
+  originFunctionVerdict,
+} from '../../src/core/cors-decision.js';
 import type {
   CorsPolicyOptions,
   CorsRequest,
@@ -70,7 +74,7 @@ describe.each([
   ['fastify/fastify-cors', fastifyCorsRequests],
 ])('requests: %s', (_label, vectors: RequestVector[]) => {
   it.each(vectors)(title, async (vector) => {
-    const request = (): CorsRequest => ({
+    const request: CorsRequest = {
       origin:
         typeof vector.input.origin === 'string'
           ? vector.input.origin
@@ -80,11 +84,15 @@ describe.each([
       headers: vector.requestHeaders ?? {},
       preflight: vector.input.preflight,
       raw: undefined,
-    });
+    };
     const decision = await decide(
       compiled(vector.options),
       vector.input,
-      request,
+      (originFunction, origin) =>
+        new Promise((resolve) => resolve(originFunction(origin, request))).then(
+          originFunctionVerdict,
+          () => ORIGIN_FUNCTION_FAILED,
+        ),
     );
     expect(decision.allowed).toBe(vector.allowed);
     if (!vector.allowed) expect(decision.headers).toEqual({});

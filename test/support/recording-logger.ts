@@ -4,8 +4,9 @@ import type { LoggerService } from '@nestjs/common';
 export class RecordingLogger implements LoggerService {
   readonly lines: string[] = [];
   private record(level: string) {
-    return (message: unknown, context?: unknown) => {
-      if (context === 'CorsModule')
+    // Nest passes the context last: after the stack, for `error()`.
+    return (message: unknown, ...rest: unknown[]) => {
+      if (rest.at(-1) === 'CorsModule')
         this.lines.push(`${level} ${String(message)}`);
     };
   }
