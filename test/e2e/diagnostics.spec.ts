@@ -47,7 +47,8 @@ describe.each(ADAPTERS)('diagnostics (%s)', (adapter) => {
       'x-other',
     );
     await http(app).get('/orders').set('Origin', 'https://a.example.com\tx');
-    // One debug line per denial; the origin is escaped, so no log line carries a raw tab.
+    // One debug line per denial; the origin is escaped as headers are, so no log line carries a
+    // raw tab.
     expect(logger.lines).toEqual([
       mentioning(
         'debug ',
@@ -78,7 +79,7 @@ describe.each(ADAPTERS)('diagnostics (%s)', (adapter) => {
         'request denied',
         'OrdersController#list',
         '"partners"',
-        '"https://a.example.com\\tx"',
+        '"https://a.example.com\\u0009x"',
         'malformed Origin',
       ),
     ]);
