@@ -73,27 +73,36 @@ export function hookEveryResponse(): void {
   for (const { prototype } of [ServerResponse, Http2ServerResponse]) {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
     const writeHead = prototype.writeHead as WriteHead;
-    Object.defineProperty(prototype, 'writeHead', {
-      configurable: true,
-      writable: true,
-      // writeHead(statusCode[, statusMessage][, headers]): both of Node's take the headers from
-      // the third argument whenever one is given, else from the second unless it is a string.
-      value: function (this: ServerResponse, statusCode, reason, headers) {
-        const verdict = (this.req as StatefulRequest | undefined)?.[CORS_STATE]
-          ?.verdict;
-        if (!verdict) return writeHead.call(this, statusCode, reason, headers);
-        if (headers == null && typeof reason !== 'string') {
-          headers = reason;
-          reason = undefined;
-        }
-        return writeHead.call(
-          this,
-          statusCode,
-          reason,
-          withDecision(this, verdict, headers),
-        );
-      } satisfies WriteHead,
-    });
+    // writeHead(statusCode[, statusMessage][, headers]): both of Node's take the headers from
+    // the third argument whenever one is given, else from the second unless it is a string.
+    const writeHeadWithCors: WriteHead = function (
+      this: ServerResponse,
+      statusCode,
+      reason,
+      headers,
+    ) {
+      const verdict = (this.req as StatefulRequest | undefined)?.[CORS_STATE]
+        ?.verdict;
+      if (!verdict) return writeHead.call(this, statusCode, reason, headers);
+      if (headers == null && typeof reason !== 'string') {
+        headers = reason;
+        reason = undefined;
+      }
+      return writeHead.call(
+        this,
+        statusCode,
+        reason,
+        withDecision(this, verdict, headers),
+      );
+    };
+    // Node's HTTP/1 response has `writeHeader()` too, an alias it made of the original.
+    for (const name of ['writeHead', 'writeHeader'])
+      if (name in prototype)
+        Object.defineProperty(prototype, name, {
+          configurable: true,
+          writable: true,
+          value: writeHeadWithCors,
+        });
   }
 }
 
