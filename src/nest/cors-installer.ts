@@ -18,6 +18,7 @@ import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
+import { OtherCors } from './other-cors.js';
 import { isRouteHandle } from './route-handle.js';
 import { markRouteOwners, type OwnedController } from './route-owners.js';
 
@@ -39,7 +40,8 @@ export class CorsInstaller implements OnApplicationBootstrap {
   private readonly logger = new Logger('CorsModule');
   private binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
-  private adapterCorsEnabled = false;
+  /** `app.enableCors()`, the `cors` middleware, `@fastify/cors`: reported at bootstrap. */
+  private otherCors: OtherCors | undefined;
   private lookup: RouteLookup | undefined;
   /** Whether the app's controllers declare route handlers, which the module must then see. */
   private hasRouteHandlers = false;
@@ -53,11 +55,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
   ) {
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
-      const enableCors = adapter.enableCors.bind(adapter);
-      adapter.enableCors = (...args) => {
-        this.adapterCorsEnabled = true;
-        return enableCors(...args) as unknown;
-      };
+      this.otherCors = new OtherCors(adapter);
       this.binding = createCorsBinding(adapter, engine);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();
     });
@@ -125,11 +123,7 @@ export class CorsInstaller implements OnApplicationBootstrap {
         `paths ${pattern.text} → ${sources[0]?.name ?? 'no CORS'}`,
       );
     }
-    if (this.adapterCorsEnabled) {
-      this.logger.warn(
-        "app.enableCors() is active as well: it answers the preflights of routes without a policy and its headers fight this module's. Remove it; CorsModule covers every route.",
-      );
-    }
+    this.otherCors?.report((message) => this.logger.warn(message));
   }
 
   /** Warns where a `paths` rule also covers a controller route, which keeps its own policy. */

@@ -1,13 +1,32 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { Controller, Get, Injectable, Logger, Module } from '@nestjs/common';
+import fastifyCors from '@fastify/cors';
+import {
+  Controller,
+  Get,
+  type INestApplication,
+  Injectable,
+  Logger,
+  Module,
+} from '@nestjs/common';
+import {
+  FastifyAdapter,
+  type NestFastifyApplication,
+} from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import cors from 'cors';
+import express from 'express';
+import { fastify } from 'fastify';
 import {
   CorsConfigurationError,
   CorsModule,
   CorsPolicy,
 } from '../../src/index.js';
+import { buildApp } from '../support/build-app.js';
 import { createApp } from '../support/create-app.js';
 import { ADAPTERS } from '../support/adapters.js';
+import { corsHeaders, http, preflight } from '../support/cors-requests.js';
 import { mentioning } from '../support/mentioning.js';
+import { RecordingLogger } from '../support/recording-logger.js';
 
 @Controller('orders')
 @CorsPolicy('unknown-policy')
@@ -220,3 +239,184 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+const APP_ORIGIN = 'https://app.example.com';
+
+@Controller('things')
+class ThingsController {
+  @Get()
+  list() {
+    return 'things';
+  }
+}
+
+/** The CORS a project kept from before CorsModule, as each adapter's users set it up. */
+const LEFTOVER: Record<
+  (typeof ADAPTERS)[number],
+  { setUp: (app: INestApplication) => void; named: string }
+> = {
+  express: {
+    setUp: (app) => app.use(cors()),
+    named: 'app.use(cors())',
+  },
+  fastify: {
+    setUp: (app) => void (app as NestFastifyApplication).register(fastifyCors),
+    named: '@fastify/cors',
+  },
+};
+
+describe.each(ADAPTERS)(
+  'CORS set up besides the module is named at start-up (%s)',
+  (adapter) => {
+    const leftover = LEFTOVER[adapter];
+
+    it("names the adapter's CORS package left in place, and the module's headers stay right", async () => {
+      const logger = new RecordingLogger();
+      const app = await createApp(
+        {
+          adapter,
+          cors: CorsModule.forRoot({
+            default: { origin: [APP_ORIGIN], methods: ['GET', 'POST'] },
+          }),
+          controllers: [ThingsController],
+          logger,
+        },
+        leftover.setUp,
+      );
+      expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
+        mentioning('warn ', leftover.named, 'is active as well', 'Remove'),
+      ]);
+      // The module still decides: the package's `*` and its default methods appear nowhere.
+      const answers = await Promise.all([
+        http(app).get('/things').set('Origin', APP_ORIGIN),
+        http(app).get('/things').set('Origin', 'https://evil.example.net'),
+        preflight(app, '/things', APP_ORIGIN, 'POST'),
+        preflight(app, '/things', 'https://evil.example.net', 'GET'),
+      ]);
+      expect(
+        answers.map((res) => [res.status, corsHeaders(res.headers)]),
+      ).toEqual([
+        [200, { 'access-control-allow-origin': APP_ORIGIN }],
+        [200, {}],
+        [
+          204,
+          {
+            'access-control-allow-origin': APP_ORIGIN,
+            'access-control-allow-methods': 'GET,POST',
+          },
+        ],
+        [403, {}],
+      ]);
+      await app.close();
+    });
+  },
+);
+
+describe('CORS set up besides the module is named at start-up (express only)', () => {
+  const warningsOf = async (setUp: (app: INestApplication) => void) => {
+    const logger = new RecordingLogger();
+    const app = await createApp(
+      {
+        adapter: 'express',
+        cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+        controllers: [ThingsController],
+        logger,
+      },
+      setUp,
+    );
+    await app.close();
+    return logger.lines.filter((line) => line.startsWith('warn '));
+  };
+
+  it('names the cors middleware of a router mounted on a path', async () => {
+    const router = express.Router();
+    router.use(cors());
+    expect(await warningsOf((app) => app.use('/api', router))).toEqual([
+      mentioning('warn ', 'app.use(cors())', 'is active as well', 'Remove it'),
+    ]);
+  });
+
+  it('names app.enableCors() and app.use(cors()) in one message, and enableCors() alone as such', async () => {
+    expect(
+      await warningsOf((app) => {
+        app.enableCors();
+        app.use(cors({ origin: APP_ORIGIN }));
+      }),
+    ).toEqual([
+      mentioning(
+        'warn ',
+        'app.enableCors() and app.use(cors())',
+        'are active as well',
+        'Remove them',
+      ),
+    ]);
+    expect(await warningsOf((app) => app.enableCors())).toEqual([
+      mentioning('warn ', 'app.enableCors() is active as well', 'Remove it'),
+    ]);
+  });
+});
+
+describe('CORS set up besides the module is named at start-up (fastify only)', () => {
+  it('names @fastify/cors registered on the Fastify instance handed to the adapter', async () => {
+    const logger = new RecordingLogger();
+    const instance = fastify();
+    void instance.register(fastifyCors, { origin: '*' });
+    const app = await buildApp({
+      adapter: 'fastify',
+      cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+      controllers: [ThingsController],
+      fastify: instance,
+      appOptions: { logger },
+    });
+    expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
+      mentioning('warn ', '@fastify/cors', 'Fastify instance', 'register()'),
+    ]);
+    const res = await http(app)
+      .get('/things')
+      .set('Origin', 'https://evil.example.net');
+    expect(corsHeaders(res.headers)).toEqual({});
+    await app.close();
+  });
+
+  it('names @fastify/cors registered after app.init(), once Fastify has loaded it', async () => {
+    @Module({
+      imports: [CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } })],
+      controllers: [ThingsController],
+    })
+    class AppModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule],
+    }).compile();
+    const logger = new RecordingLogger();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter(),
+      { logger },
+    );
+    await app.init();
+    void app.register(fastifyCors);
+    expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([]);
+    await app.getHttpAdapter().getInstance().ready();
+    expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
+      mentioning('warn ', '@fastify/cors', 'Fastify instance', 'register()'),
+    ]);
+    await app.close();
+  });
+
+  it('names app.enableCors() once when Nest registers @fastify/cors for it', async () => {
+    const logger = new RecordingLogger();
+    const app = await createApp(
+      {
+        adapter: 'fastify',
+        cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+        controllers: [ThingsController],
+        logger,
+      },
+      (app) =>
+        (app as NestFastifyApplication).enableCors({ hook: 'preHandler' }),
+    );
+    await app.close();
+    expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
+      mentioning('warn ', 'app.enableCors() is active as well'),
+    ]);
+  });
+});
