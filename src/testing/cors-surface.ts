@@ -39,9 +39,11 @@ export interface CorsSurfaceRoute {
   /** The method it is declared for: `GET`, `SEARCH`…, or `ALL`. */
   method: string;
   /**
-   * The path as Nest hands it to the adapter, with the global prefix and URI version:
-   * `/api/v2/users/:id`. (Express's adapter rewrites a legacy wildcard `/files/*` as
-   * `/files/{*path}`.)
+   * The path Nest builds for the route, with the global prefix and URI version:
+   * `/api/v2/users/:id`, and the same on both adapters. A trailing wildcard, declared
+   * `@Get('*')`, reads `/files/{*path}`: the spelling Nest gives it, as Express's adapter
+   * registers it and as Nest matches middleware on both adapters (Fastify's router takes the
+   * declared `/files/*`).
    */
   path: string;
   /** `Controller#method`. */
@@ -87,7 +89,7 @@ export function corsSurface(app: INestApplication): CorsSurface {
     .registered()
     .map(({ method, path, route }) => ({
       method,
-      path,
+      path: oneSpelling(path),
       handler: route.id,
       source: route.source,
     }))
@@ -145,6 +147,15 @@ function describeSource(source: PolicySource): CorsSurfacePolicy {
     ? `provider ${source.name}`
     : describePolicy(source.policy);
 }
+
+/**
+ * A route path spelt as on Express, whose adapter has Nest convert a trailing legacy wildcard
+ * (`/files/*` → `/files/{*path}`) before registering it; Fastify's is handed the path as
+ * declared. Fastify's router takes no other wildcard (`*` ends the path), and what it takes
+ * besides a wildcard is spelt alike on both adapters.
+ */
+const oneSpelling = (path: string) =>
+  path.endsWith('/*') ? `${path.slice(0, -1)}{*path}` : path;
 
 /** By UTF-16 code units, the same whatever the locale. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

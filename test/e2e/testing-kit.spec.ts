@@ -1,11 +1,16 @@
 import {
+  All,
   Controller,
   Delete,
   Get,
   type INestApplication,
   Injectable,
+  Post,
   Put,
   type Type,
+  Version,
+  VERSION_NEUTRAL,
+  VersioningType,
 } from '@nestjs/common';
 import type { Server } from 'node:http';
 import {
@@ -259,6 +264,85 @@ describe('testing kit: corsSurface() on both adapters', () => {
     const [express, fastify] = surfaces;
     expect(fastify).toBe(express);
     expect(express).toContain('"path": "/api/v2/versioned"');
+  });
+});
+
+@Controller('files')
+class FilesController {
+  @Get('*')
+  download() {
+    return 'file';
+  }
+
+  @Get(':id/meta')
+  meta() {
+    return 'meta';
+  }
+
+  @Post()
+  @CorsPolicy(false)
+  upload() {
+    return 'uploaded';
+  }
+}
+
+@Controller({ path: 'items', version: ['1', '2'] })
+class ItemsController {
+  @Get(':id')
+  read() {
+    return 'item';
+  }
+
+  @Version(VERSION_NEUTRAL)
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+@Controller()
+class FallbackController {
+  @All('*')
+  fallback() {
+    return 'fallback';
+  }
+}
+
+describe('testing kit: corsSurface() spells routes alike on both adapters', () => {
+  it('gives a wildcard, params and URI versions one spelling and one order on Express and on Fastify', async () => {
+    const surfaces: string[] = [];
+    for (const adapter of ADAPTERS) {
+      const app = await createApp(
+        {
+          adapter,
+          cors: CorsModule.forRoot({ default: { origin: [APP] } }),
+          controllers: [FallbackController, FilesController, ItemsController],
+        },
+        (app) => {
+          app.setGlobalPrefix('api');
+          app.enableVersioning({ type: VersioningType.URI });
+        },
+      );
+      surfaces.push(JSON.stringify(corsSurface(app), null, 2));
+      await app.close();
+    }
+    const [express, fastify] = surfaces;
+    expect(fastify).toBe(express);
+    const route = (
+      method: string,
+      path: string,
+      handler: string,
+      policy: string | null = 'default',
+    ) => ({ method, path, handler, policy });
+    expect((JSON.parse(express!) as CorsSurface).routes).toEqual([
+      route('POST', '/api/files', 'FilesController#upload', null),
+      route('GET', '/api/files/:id/meta', 'FilesController#meta'),
+      route('GET', '/api/files/{*path}', 'FilesController#download'),
+      route('GET', '/api/items', 'ItemsController#list'),
+      route('GET', '/api/v1/items/:id', 'ItemsController#read'),
+      route('GET', '/api/v2/items/:id', 'ItemsController#read'),
+      route('ALL', '/api/{*path}', 'FallbackController#fallback'),
+    ]);
   });
 });
 
