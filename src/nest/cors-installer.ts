@@ -2,6 +2,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import {
   DiscoveryService,
@@ -36,7 +37,7 @@ const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  *    reports the whole configuration.
  */
 @Injectable()
-export class CorsInstaller implements OnApplicationBootstrap {
+export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('CorsModule');
   private binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
@@ -59,6 +60,11 @@ export class CorsInstaller implements OnApplicationBootstrap {
       this.binding = createCorsBinding(adapter, engine);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();
     });
+  }
+
+  /** When the app closes: its binding stops using the process-wide response hook. */
+  onModuleDestroy(): void {
+    this.binding?.close();
   }
 
   /** Step 2: every provider exists, and Nest has not registered its routes yet. */

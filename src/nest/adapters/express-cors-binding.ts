@@ -14,10 +14,8 @@ import {
   type RouteOfHandle,
   routeOfCall,
 } from './cors-http-binding.js';
-import {
-  hookEveryResponse,
-  type StatefulRequest,
-} from './cors-request-state.js';
+import type { StatefulRequest } from './cors-request-state.js';
+import { useResponseHook } from './response-hook.js';
 import {
   type ExpressHandle,
   type ExpressLayer,
@@ -59,6 +57,8 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   /** The arguments of the calls that did not make exactly one route layer. */
   private readonly unplaced: unknown[][] = [];
   private routeOf: RouteOfHandle = () => undefined;
+  /** Stops this app's use of the response hook. */
+  readonly close = useResponseHook();
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(
@@ -66,7 +66,6 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     engine: CorsEngine,
   ) {
     const app = (this.app = adapter.getInstance() as ExpressApp);
-    hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
       holder: (req) => req,
       hostname: (req) => {

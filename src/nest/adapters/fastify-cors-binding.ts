@@ -12,10 +12,8 @@ import {
   type RouteOfHandle,
   routeOfCall,
 } from './cors-http-binding.js';
-import {
-  hookEveryResponse,
-  type StatefulRequest,
-} from './cors-request-state.js';
+import type { StatefulRequest } from './cors-request-state.js';
+import { useResponseHook } from './response-hook.js';
 import {
   type FastifyConfig,
   type FastifyRoute,
@@ -84,6 +82,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   private lookup: RouteLookup = () => [];
   /** The early hook, also run for requests Fastify answers before its request hooks. */
   private readonly begin: Hook;
+  /** Stops this app's use of the response hook. */
+  readonly close = useResponseHook();
   private readonly dispatch: CorsDispatch<FastifyRequest, FastifyReply>;
 
   constructor(
@@ -91,7 +91,6 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     engine: CorsEngine,
   ) {
     this.fastify = adapter.getInstance() as FastifyInstance;
-    hookEveryResponse();
     const dispatch = (this.dispatch = new CorsDispatch(engine, {
       holder: (request) => request.raw,
       hostname: (request) => adapter.getRequestHostname?.(request) ?? '',
