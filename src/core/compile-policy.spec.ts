@@ -500,11 +500,278 @@ describe('compilePolicy: plain-http origins with credentials', () => {
     );
   });
 
-  it('does not judge RegExps, which may match anything', () => {
+  it('judges RegExps by the origins they let in (issue 22 case 4, below)', () => {
     expect(
       compile({ origin: [/^http:\/\/a\.example\.com$/], credentials: true })
         .issues,
+    ).toEqual([expect.objectContaining({ code: 'insecure_origin' })]);
+  });
+});
+
+/** The issues of `options`, each as [severity, code, message]. */
+const issuesOf = (options: Record<string, unknown>) =>
+  compile(options).issues.map(({ severity, code, field, subject, message }) => {
+    expect([field, subject]).toEqual(['origin', SUBJECT]);
+    return [severity, code, message];
+  });
+
+/** The wording `'*'` with credentials is refused with, after what it names. */
+const EVERY_WEBSITE = (() => {
+  const message = compile({ origin: '*', credentials: true }).issues[0]!
+    .message;
+  return message.slice("'*' ".length);
+})();
+/** The wording a plain-http string is refused with, after what it names. */
+const WITHOUT_TLS = (() => {
+  const entry = 'http://a.example.com';
+  const message = compile({ origin: [entry], credentials: true }).issues[0]!
+    .message;
+  return message.slice(`${JSON.stringify(entry)} `.length);
+})();
+const OWN_HOSTS = String.raw`/^https:\/\/[a-z0-9-]+\.example\.com$/`;
+
+describe('issue 22 case 4: RegExp entries under credentials', () => {
+  it("refuses a RegExp that lets in any host, as it refuses '*', naming it and the fix", () => {
+    const result = compile({ origin: [/^https:\/\/.*$/], credentials: true });
+    expect(result.policy).toBeUndefined();
+    expect(result.issues).toEqual([
+      {
+        severity: 'error',
+        code: 'unsafe_with_credentials',
+        subject: SUBJECT,
+        field: 'origin',
+        message: String.raw`/^https:\/\/.*$/ lets in https://zqxjvkwpyb.zz, a host nobody lists, and with credentials would let every website read your users' data; list the origins that may, e.g. origin: ['https://app.example.com'], or match only your own hosts, e.g. /^https:\/\/[a-z0-9-]+\.example\.com$/`,
+      },
+    ]);
+    expect(result.issues[0]?.message).toContain(EVERY_WEBSITE);
+  });
+
+  it.each([
+    [/^https?:\/\/.+$/, 'https://zqxjvkwpyb.zz'],
+    [/^.*$/, 'https://zqxjvkwpyb.zz'],
+    [/^http:\/\/.*$/, 'http://zqxjvkwpyb.zz'],
+    [/^https:\/\/[a-z]+\.com$/, 'https://zqxjvkwpyb.com'],
+    [/^https:\/\/[a-z0-9-]+\.github\.io$/, 'https://zqxjvkwpyb.github.io'],
+    [/^https:\/\/.*example\.com$/, 'https://zqxjvkwpybexample.com'],
+    [/^https:\/\/app\.example\.[a-z]+$/, 'https://app.example.zz'],
+    [/^https:\/\/example\.com.*$/, 'https://example.com.zqxjvkwpyb.zz'],
+    [/^https:\/\/[a-z]+\.[a-z]{2,3}(:\d+)?$/i, 'https://zqxjvkwpyb.zz'],
+  ])('refuses %s with credentials: it lets in %s', (regexp, origin) => {
+    expect(issuesOf({ origin: [regexp], credentials: true })).toEqual([
+      [
+        'error',
+        'unsafe_with_credentials',
+        `${String(regexp)} lets in ${origin}, a host nobody lists, and ${EVERY_WEBSITE}, or match only your own hosts, e.g. ${OWN_HOSTS}`,
+      ],
+    ]);
+  });
+
+  it('does not lift the any-host rule for allowInsecureOrigins', () => {
+    expect(
+      issuesOf({
+        origin: [/^https?:\/\/.*$/],
+        credentials: true,
+        allowInsecureOrigins: true,
+      }).map(([severity, code]) => [severity, code]),
+    ).toEqual([['error', 'unsafe_with_credentials']]);
+  });
+
+  it.each([
+    [/^http:\/\/a\.example\.com$/, 'http://a.example.com'],
+    [/^https?:\/\/[a-z0-9-]+\.example\.com$/, 'http://a.example.com'],
+    [/^(https|http):\/\/app\.example\.com(:\d+)?$/, 'http://app.example.com'],
+    [/^wss?:\/\/app\.example\.com$/, 'ws://app.example.com'],
+    [/^http:\/\/169\.254\.169\.254$/, 'http://169.254.169.254'],
+  ])(
+    'refuses %s with credentials, as the string form: it lets in %s',
+    (regexp, origin) => {
+      expect(issuesOf({ origin: [regexp], credentials: true })).toEqual([
+        [
+          'error',
+          'insecure_origin',
+          `${String(regexp)} lets in ${origin}, which ${WITHOUT_TLS}`,
+        ],
+      ]);
+      expect(issuesOf({ origin: [origin], credentials: true })).toEqual([
+        ['error', 'insecure_origin', `"${origin}" ${WITHOUT_TLS}`],
+      ]);
+    },
+  );
+
+  it('allows a plain-http RegExp with allowInsecureOrigins, or without credentials', () => {
+    const regexp = /^https?:\/\/[a-z0-9-]+\.example\.com$/;
+    expect(
+      compile({
+        origin: [regexp],
+        credentials: true,
+        allowInsecureOrigins: true,
+      }).issues,
     ).toEqual([]);
+    expect(compile({ origin: [regexp] }).issues).toEqual([]);
+  });
+
+  it.each([
+    /^https:\/\/[a-z0-9-]+\.example\.com$/,
+    /^https:\/\/pr-\d+\.preview\.example\.com$/,
+    /^https:\/\/(staging|qa)\.example\.com$/,
+    /^https:\/\/([a-z0-9-]+\.)*example\.com$/i,
+    /^https:\/\/[^.]+\.example\.com$/,
+    /^https:\/\/.+\.example\.com$/,
+    /^https:\/\/example\.com(:\d+)?$/,
+    /^https:\/\/[a-z]+\.example\.co\.uk$/,
+    /^https:\/\/[a-z]+\.internal\.corp$/,
+    /^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/,
+    /^http:\/\/localhost:\d+$/,
+    /^https:\/\/a\.example\.com$/gy,
+  ])('compiles %s with credentials and no issue', (regexp) => {
+    const result = compile({ origin: [regexp], credentials: true });
+    expect(result.issues).toEqual([]);
+    expect(result.policy?.matcher?.patterns).toHaveLength(1);
+  });
+
+  it('still lets in what a valid RegExp was written for, and nothing beside it', () => {
+    const matcher = compiled({
+      origin: [/^https:\/\/[a-z0-9-]+\.example\.com$/],
+      credentials: true,
+    }).matcher!;
+    expect(matcher.matches('https://app.example.com')).toBe(true);
+    expect(matcher.matches('https://appxexample.com')).toBe(false);
+    expect(matcher.matches('https://zqxjvkwpyb.zz')).toBe(false);
+  });
+
+  it('warns, without credentials, that a RegExp lets in any host, as true would', () => {
+    const result = compile({ origin: [/^https:\/\/.*$/] });
+    expect(result.policy?.matcher?.matches('https://evil.example.net')).toBe(
+      true,
+    );
+    expect(issuesOf({ origin: [/^https:\/\/.*$/] })).toEqual([
+      [
+        'warning',
+        'matches_any_host',
+        `/^https:\\/\\/.*$/ lets in https://zqxjvkwpyb.zz, a host nobody lists, so every website can read these responses, as with origin: true; write origin: '*' if that is meant, or match only your own hosts, e.g. ${OWN_HOSTS}`,
+      ],
+    ]);
+  });
+
+  it('warns about unescaped dots, naming the origin that gets in, with or without credentials', () => {
+    const regexp = /^https:\/\/app.example.com$/;
+    const warning = [
+      'warning',
+      'unescaped_dot',
+      String.raw`/^https:\/\/app.example.com$/ lets in https://appxexample.com, as an unescaped '.' matches any character; escape the dots: \.`,
+    ];
+    for (const credentials of [false, true]) {
+      const result = compile({ origin: [regexp], credentials });
+      expect(result.policy?.matcher?.matches('https://appxexample.com')).toBe(
+        true,
+      );
+      expect(issuesOf({ origin: [regexp], credentials })).toEqual([warning]);
+    }
+  });
+
+  it.each([
+    [/^https:\/\/(www.)?example\.com$/, 'https://wwwxexample.com'],
+    [/^https:\/\/[a-z]+\.example.com$/, 'https://a.examplexcom'],
+    [/^https:\/\/(app|admin).example\.com$/, 'https://appxexample.com'],
+    [/^https:\/\/app\.example.co.uk$/, 'https://app.examplexco.uk'],
+  ])('warns that %s lets in %s', (regexp, origin) => {
+    expect(issuesOf({ origin: [regexp] })).toEqual([
+      [
+        'warning',
+        'unescaped_dot',
+        `${String(regexp)} lets in ${origin}, as an unescaped '.' matches any character; escape the dots: \\.`,
+      ],
+    ]);
+  });
+
+  it('reports a RegExp that is both insecure and loosely dotted once for each', () => {
+    expect(
+      issuesOf({
+        origin: [/^http:\/\/app.example.com$/],
+        credentials: true,
+      }).map(([severity, code]) => [severity, code]),
+    ).toEqual([
+      ['error', 'insecure_origin'],
+      ['warning', 'unescaped_dot'],
+    ]);
+  });
+
+  it('is deterministic: the same issues every time', () => {
+    const options = { origin: [/^https:\/\/.*$/, /^https:\/\/a.b\.com$/] };
+    expect(compile(options).issues).toEqual(compile(options).issues);
+  });
+});
+
+describe('issue 22 case 11: the null origin', () => {
+  const REFUSED = `'null' is the origin of sandboxed iframes and file: pages, which any website can create, so it lets every website read these responses; remove it (origin: '*' already lets such pages read public responses), or set allowNullOrigin: true to accept that`;
+
+  it("refuses a 'null' entry, naming why and the fix", () => {
+    const result = compile({ origin: [APP, 'null'] });
+    expect(result.policy).toBeUndefined();
+    expect(result.issues).toEqual([
+      {
+        severity: 'error',
+        code: 'null_origin',
+        subject: SUBJECT,
+        field: 'origin',
+        message: REFUSED,
+      },
+    ]);
+    expect(issuesOf({ origin: 'null' })).toEqual([
+      ['error', 'null_origin', REFUSED],
+    ]);
+  });
+
+  it('allows it with allowNullOrigin: true, and answers null then', () => {
+    const result = compile({ origin: [APP, 'null'], allowNullOrigin: true });
+    expect(result.issues).toEqual([]);
+    expect(result.policy?.matcher?.allowsNull).toBe(true);
+  });
+
+  it("still refuses 'null' with credentials, whatever allowNullOrigin says", () => {
+    for (const allowNullOrigin of [undefined, true]) {
+      expect(
+        issuesOf({ origin: ['null'], credentials: true, allowNullOrigin }),
+      ).toEqual([
+        [
+          'error',
+          'unsafe_with_credentials',
+          `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
+        ],
+      ]);
+    }
+  });
+
+  it.each([[[APP]], ['*'], [true]])(
+    "warns that allowNullOrigin has no effect with origin %j, which has no 'null' entry",
+    (origin) => {
+      const result = compile({ origin, allowNullOrigin: true });
+      expect(result.policy).toBeDefined();
+      expect(result.policy?.matcher?.allowsNull ?? false).toBe(false);
+      expect(result.issues).toEqual([
+        {
+          severity: 'warning',
+          code: 'no_effect',
+          subject: SUBJECT,
+          field: 'allowNullOrigin',
+          message: "has no effect without a 'null' entry in origin; remove it",
+        },
+      ]);
+    },
+  );
+
+  it('refuses an allowNullOrigin that is not a boolean', () => {
+    expectOneError(
+      { origin: [APP], allowNullOrigin: 'yes' },
+      'allowNullOrigin',
+      /^"yes" is not true or false$/,
+    );
+  });
+
+  it("keeps origin: '*' without credentials as it was: no issue, answered with *", () => {
+    const result = compile({ origin: '*' });
+    expect(result.issues).toEqual([]);
+    expect(result.policy?.anyOrigin).toBe('*');
   });
 });
 

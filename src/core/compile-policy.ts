@@ -2,9 +2,10 @@ import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsConfigIssue, CorsConfigIssueCode } from './config-issue.js';
 import { CorsDecisionCache } from './cors-decision-cache.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
-import { allowsInsecureOrigins } from './insecure-origin.js';
+import { insecureOriginOf } from './insecure-origin.js';
 import { OriginMatcher } from './origin-matcher.js';
 import { type OriginPattern, parseOriginEntry } from './origin-pattern.js';
+import { probeRegExp } from './regexp-probe.js';
 import { showValue } from './show-value.js';
 import { isToken } from './token.js';
 
@@ -41,6 +42,7 @@ const OPTION_NAMES = new Set<string>([
   'allowPrivateNetwork',
   'optionsSuccessStatus',
   'allowInsecureOrigins',
+  'allowNullOrigin',
   'reportOnly',
 ]);
 
@@ -104,13 +106,25 @@ export function compilePolicy(
     );
   }
 
+  const allowNull = checkBoolean(
+    options.allowNullOrigin,
+    'allowNullOrigin',
+    error,
+  );
+
   const origin = compileOrigin(
     options.origin,
-    credentials && !allowInsecure,
-    credentials,
+    { credentials, secureOnly: credentials && !allowInsecure, allowNull },
     error,
     warn,
   );
+  if (allowNull && origin !== undefined && !origin.matcher?.allowsNull) {
+    warn(
+      'no_effect',
+      'allowNullOrigin',
+      `has no effect without a 'null' entry in origin; remove it`,
+    );
+  }
   const methods = compileList(options.methods, 'methods', credentials, error);
   for (const method of methods.list ?? []) {
     if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
@@ -247,10 +261,18 @@ interface CompiledOrigin {
   originFunction: CompiledCorsPolicy['originFunction'];
 }
 
+/** What an origin entry is held to, beyond its syntax. */
+interface OriginRules {
+  credentials: boolean;
+  /** Credentials without `allowInsecureOrigins`: plain-http origins are refused. */
+  secureOnly: boolean;
+  /** `allowNullOrigin`: a `'null'` entry is allowed without credentials. */
+  allowNull: boolean;
+}
+
 function compileOrigin(
   origin: CorsPolicyOptions['origin'],
-  secureOnly: boolean,
-  credentials: boolean,
+  rules: OriginRules,
   error: Report,
   warn: Report,
 ): CompiledOrigin | undefined {
@@ -263,11 +285,11 @@ function compileOrigin(
     return undefined;
   }
   if (origin === '*' || origin === true) {
-    if (credentials) {
+    if (rules.credentials) {
       error(
         'unsafe_with_credentials',
         'origin',
-        `${origin === '*' ? "'*'" : 'true'} with credentials would let every website read your users' data; list the origins that may, e.g. origin: ['https://app.example.com']`,
+        `${origin === '*' ? "'*'" : 'true'} ${EVERY_WEBSITE}; ${LIST_ORIGINS}`,
       );
     }
     return { anyOrigin: origin, matcher: undefined, originFunction: undefined };
@@ -289,20 +311,7 @@ function compileOrigin(
       error('invalid_origin', 'origin', result.error);
     } else {
       patterns.push(result.pattern);
-      if (result.pattern.kind === 'null' && credentials) {
-        error(
-          'unsafe_with_credentials',
-          'origin',
-          `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
-        );
-      }
-      if (secureOnly && allowsInsecureOrigins(result.pattern)) {
-        error(
-          'insecure_origin',
-          'origin',
-          `${JSON.stringify(entry)} is served without TLS, and with credentials anyone who can intercept traffic to that page can make credentialed requests from it; use https, or set allowInsecureOrigins: true to accept that risk (loopback origins such as http://localhost:5173 need neither)`,
-        );
-      }
+      checkOriginEntry(result.pattern, rules, error, warn);
     }
   }
   return {
@@ -310,6 +319,81 @@ function compileOrigin(
     matcher: new OriginMatcher(patterns),
     originFunction: undefined,
   };
+}
+
+/** What credentials make of an entry that lets in any website. */
+const EVERY_WEBSITE =
+  "with credentials would let every website read your users' data";
+const LIST_ORIGINS =
+  "list the origins that may, e.g. origin: ['https://app.example.com']";
+/** A RegExp that lets in only one's own hosts, for the fix of one that lets in any. */
+const OWN_HOSTS = '/^https:\\/\\/[a-z0-9-]+\\.example\\.com$/';
+/** What credentials make of an entry served without TLS, and the fix. */
+const WITHOUT_TLS =
+  'is served without TLS, and with credentials anyone who can intercept traffic to that page can make credentialed requests from it; use https, or set allowInsecureOrigins: true to accept that risk (loopback origins such as http://localhost:5173 need neither)';
+
+/**
+ * Holds one compiled allowlist entry to the rules that do not depend on its syntax: the same
+ * for strings and RegExps, whose reach is found by probing them.
+ */
+function checkOriginEntry(
+  pattern: OriginPattern,
+  rules: OriginRules,
+  error: Report,
+  warn: Report,
+): void {
+  if (pattern.kind === 'null') {
+    if (rules.credentials) {
+      error(
+        'unsafe_with_credentials',
+        'origin',
+        `'null' with credentials lets any sandboxed iframe or local file read your users' data; remove 'null'`,
+      );
+    } else if (!rules.allowNull) {
+      error(
+        'null_origin',
+        'origin',
+        `'null' is the origin of sandboxed iframes and file: pages, which any website can create, so it lets every website read these responses; remove it (origin: '*' already lets such pages read public responses), or set allowNullOrigin: true to accept that`,
+      );
+    }
+    return;
+  }
+  const probe =
+    pattern.kind === 'regexp' ? probeRegExp(pattern.regexp) : undefined;
+  if (pattern.kind === 'regexp' && probe?.anyHost !== undefined) {
+    const letsIn = `${pattern.text} lets in ${probe.anyHost}, a host nobody lists,`;
+    if (rules.credentials) {
+      error(
+        'unsafe_with_credentials',
+        'origin',
+        `${letsIn} and ${EVERY_WEBSITE}; ${LIST_ORIGINS}, or match only your own hosts, e.g. ${OWN_HOSTS}`,
+      );
+    } else {
+      warn(
+        'matches_any_host',
+        'origin',
+        `${letsIn} so every website can read these responses, as with origin: true; write origin: '*' if that is meant, or match only your own hosts, e.g. ${OWN_HOSTS}`,
+      );
+    }
+  } else if (rules.secureOnly) {
+    const insecure = insecureOriginOf(pattern);
+    if (insecure !== undefined) {
+      error(
+        'insecure_origin',
+        'origin',
+        pattern.kind === 'regexp'
+          ? `${pattern.text} lets in ${insecure}, which ${WITHOUT_TLS}`
+          : `${JSON.stringify(insecure)} ${WITHOUT_TLS}`,
+      );
+    }
+  }
+  if (pattern.kind === 'regexp' && probe?.unescapedDot !== undefined) {
+    warn(
+      'unescaped_dot',
+      'origin',
+      `${pattern.text} lets in ${probe.unescapedDot}, as an unescaped '.' matches any character; escape the dots: \\.`,
+    );
+  }
 }
 
 interface CompiledList {

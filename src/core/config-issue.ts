@@ -10,9 +10,11 @@
  * - `invalid_origin`: an `origin` entry that is not an origin or an origin pattern.
  * - `invalid_name`: a method or header name that is not an HTTP token, or `'*'` among names.
  * - `forbidden_method`: `CONNECT`, `TRACE` or `TRACK`, which browsers never send.
- * - `unsafe_with_credentials`: a wildcard, `true` or `'null'` that credentials would make
- *   dangerous or that browsers refuse with credentials.
- * - `insecure_origin`: a plain `http` origin with credentials.
+ * - `unsafe_with_credentials`: a wildcard, `true`, `'null'` or a RegExp that lets in any host,
+ *   that credentials would make dangerous or that browsers refuse with credentials.
+ * - `insecure_origin`: a plain `http` origin with credentials, written as a string or let in
+ *   by a RegExp.
+ * - `null_origin`: a `'null'` entry without `allowNullOrigin`.
  * - `unknown_policy`: a policy name that no policy has, or `@CorsPolicy()` with no default.
  * - `invalid_provider`: a provider class that is unregistered, scoped, or has no `getPolicy()`.
  * - `invalid_path`: a malformed `paths` pattern.
@@ -25,6 +27,8 @@
  * - `method_case`: a lower-case method name browsers send in upper case.
  * - `route_method_not_allowed`: explicit `methods` that leave out a governed route's method.
  * - `path_covers_route`: a `paths` rule that also covers controller routes.
+ * - `matches_any_host`: without credentials, a RegExp that lets in any host, as `true` would.
+ * - `unescaped_dot`: a RegExp that lets in a look-alike origin through an unescaped `.`.
  *
  * @publicApi
  */
@@ -38,6 +42,7 @@ export type CorsConfigIssueCode =
   | 'forbidden_method'
   | 'unsafe_with_credentials'
   | 'insecure_origin'
+  | 'null_origin'
   | 'unknown_policy'
   | 'invalid_provider'
   | 'invalid_path'
@@ -47,7 +52,9 @@ export type CorsConfigIssueCode =
   | 'no_effect'
   | 'method_case'
   | 'route_method_not_allowed'
-  | 'path_covers_route';
+  | 'path_covers_route'
+  | 'matches_any_host'
+  | 'unescaped_dot';
 
 /**
  * One problem found in a configuration, with where it is and how to fix it.

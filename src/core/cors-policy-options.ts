@@ -41,8 +41,9 @@ export type CorsOriginEntry = string | RegExp;
  * - `'*'`: any origin, answered with `Access-Control-Allow-Origin: *` (no credentials).
  * - `true`: any origin, echoed back (no credentials).
  * - a string: an exact origin (`https://app.example.com`), a subdomain pattern
- *   (`https://*.example.com`), an any-port pattern (`http://localhost:*`), or `'null'`.
- * - a RegExp, anchored with `^…$`.
+ *   (`https://*.example.com`), an any-port pattern (`http://localhost:*`), or `'null'`
+ *   (only with `allowNullOrigin`).
+ * - a RegExp, anchored with `^…$`, held to the rules of strings for the origins it lets in.
  * - an array of those strings and RegExps.
  * - a function, sync or async.
  *
@@ -95,4 +96,13 @@ export interface CorsPolicyOptions {
    * are always allowed, e.g. `http://localhost:5173`. It has no effect without credentials.
    */
   allowInsecureOrigins?: boolean;
+  /**
+   * Allow a literal `'null'` entry in `origin`, answered with `Access-Control-Allow-Origin:
+   * null`. Default: `false`, and such an entry is a bootstrap error, because `null` is the
+   * origin of sandboxed iframes and `file:` pages, which any website can create: allowing it
+   * lets every website read the responses. It never allows `'null'` with `credentials`, and it
+   * has no effect without a `'null'` entry. `origin: '*'` needs no such option: it already lets
+   * those pages read public responses, answered with `*`.
+   */
+  allowNullOrigin?: boolean;
 }

@@ -25,6 +25,7 @@ describe('describePolicy', () => {
           'https://*.a.example.com:8443',
           'null',
         ],
+        allowNullOrigin: true,
         allowedHeaders: ['X-Token', 'Content-Type'],
         exposedHeaders: 'X-Total, ETag',
       }),

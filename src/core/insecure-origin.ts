@@ -1,4 +1,5 @@
-import type { OriginPattern } from './origin-pattern.js';
+import { type OriginPattern, showOriginPattern } from './origin-pattern.js';
+import { probeRegExp } from './regexp-probe.js';
 import { parseRequestOrigin } from './request-origin.js';
 
 /** Schemes without TLS: anyone on the network path can change what their pages run. */
@@ -19,25 +20,37 @@ function isLoopback(host: string): boolean {
   );
 }
 
+/** Whether `origin`, a serialized origin, is served without TLS from a host other than loopback. */
+export function isInsecureOrigin(origin: string): boolean {
+  const parts = parseRequestOrigin(origin);
+  return (
+    parts !== undefined &&
+    PLAIN_SCHEMES.has(parts.scheme) &&
+    !isLoopback(parts.host)
+  );
+}
+
 /**
- * Whether a compiled allowlist entry allows origins served without TLS from a host other
- * than loopback. RegExps and `null` are not judged: a RegExp may match anything.
+ * An origin served without TLS from a host other than loopback that a compiled allowlist
+ * entry allows, or `undefined`: the entry as written for a string, and for a RegExp the first
+ * such origin its probe found (`http://a.example.com` for `/^https?:\/\/a\.example\.com$/`).
+ * `null` is not judged here.
  */
-export function allowsInsecureOrigins(pattern: OriginPattern): boolean {
+export function insecureOriginOf(pattern: OriginPattern): string | undefined {
   switch (pattern.kind) {
-    case 'exact': {
-      const parts = parseRequestOrigin(pattern.origin);
-      return (
-        parts !== undefined &&
-        PLAIN_SCHEMES.has(parts.scheme) &&
-        !isLoopback(parts.host)
-      );
-    }
+    case 'exact':
+      return isInsecureOrigin(pattern.origin) ? pattern.origin : undefined;
     case 'subdomains':
-      return PLAIN_SCHEMES.has(pattern.scheme) && !isLoopback(pattern.domain);
+      return PLAIN_SCHEMES.has(pattern.scheme) && !isLoopback(pattern.domain)
+        ? showOriginPattern(pattern)
+        : undefined;
     case 'any-port':
-      return PLAIN_SCHEMES.has(pattern.scheme) && !isLoopback(pattern.host);
-    default:
-      return false;
+      return PLAIN_SCHEMES.has(pattern.scheme) && !isLoopback(pattern.host)
+        ? showOriginPattern(pattern)
+        : undefined;
+    case 'regexp':
+      return probeRegExp(pattern.regexp).matched.find(isInsecureOrigin);
+    case 'null':
+      return undefined;
   }
 }

@@ -168,10 +168,10 @@ describe('parseOriginEntry', () => {
     });
 
     it.each(['file://example.com', 'file:///home/me/index.html'])(
-      "refuses %j, whose origin is null, and says to write 'null'",
+      "refuses %j, whose origin is null, and says to write 'null' with allowNullOrigin",
       (entry) => {
         expect(errorOf(entry)).toBe(
-          `${JSON.stringify(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' instead`,
+          `${JSON.stringify(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' with allowNullOrigin: true instead`,
         );
       },
     );

@@ -94,7 +94,7 @@ function parseExact(entry: string): OriginPatternResult {
   const scheme = entry.slice(0, Math.max(0, entry.indexOf('://')));
   if (scheme === 'file') {
     return fail(
-      `${quote(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' instead`,
+      `${quote(entry)} is a file: URL, and browsers send the origin of file: pages as null; write 'null' with allowNullOrigin: true instead`,
     );
   }
   const serialized = serialize(entry);

@@ -420,3 +420,47 @@ describe('CORS set up besides the module is named at start-up (fastify only)', (
     ]);
   });
 });
+
+describe.each(ADAPTERS)(
+  'issue 22: origins any website can send fail bootstrap (%s)',
+  (adapter) => {
+    it('case 4: a credentialed RegExp that lets in any host', async () => {
+      const error = await bootstrapError({
+        adapter,
+        cors: CorsModule.forRoot({
+          default: { origin: [/^https:\/\/.*$/], credentials: true },
+        }),
+      });
+      expect(error.issues).toEqual([
+        {
+          severity: 'error',
+          code: 'unsafe_with_credentials',
+          subject: 'default policy',
+          field: 'origin',
+          message: mentioning(
+            '/^https:\\/\\/.*$/ lets in https://zqxjvkwpyb.zz',
+            "with credentials would let every website read your users' data",
+          ),
+        },
+      ]);
+      expect(error.message).toMatch(/\[unsafe_with_credentials\]$/);
+    });
+
+    it("case 11: a 'null' entry without allowNullOrigin", async () => {
+      const error = await bootstrapError({
+        adapter,
+        cors: CorsModule.forRoot({ default: { origin: ['null'] } }),
+      });
+      expect(error.issues).toEqual([
+        {
+          severity: 'error',
+          code: 'null_origin',
+          subject: 'default policy',
+          field: 'origin',
+          message: mentioning("'null'", 'set allowNullOrigin: true'),
+        },
+      ]);
+      expect(error.message).toMatch(/\[null_origin\]$/);
+    });
+  },
+);
