@@ -15,6 +15,7 @@ import type {
   RouteLookup,
 } from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
+import { useResponseHook } from './adapters/response-hook.js';
 import { CorsEngine } from './cors-engine.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
@@ -44,6 +45,8 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
   /** `app.enableCors()`, the `cors` middleware, `@fastify/cors`: reported at bootstrap. */
   private otherCors: OtherCors | undefined;
   private lookup: RouteLookup | undefined;
+  /** From a bootstrap that succeeded on, until the app closes: see `useResponseHook()`. */
+  private stopUsingResponseHook: (() => void) | undefined;
   /** Whether the app's controllers declare route handlers, which the module must then see. */
   private hasRouteHandlers = false;
 
@@ -62,9 +65,9 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** When the app closes: its binding stops using the process-wide response hook. */
+  /** When the app closes, it stops using the process-wide response hook. */
   onModuleDestroy(): void {
-    this.binding?.close();
+    this.stopUsingResponseHook?.();
   }
 
   /** Step 2: every provider exists, and Nest has not registered its routes yet. */
@@ -130,6 +133,7 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
       );
     }
     this.otherCors?.report((message) => this.logger.warn(message));
+    if (this.binding) this.stopUsingResponseHook = useResponseHook();
   }
 
   /** Warns where a `paths` rule also covers a controller route, which keeps its own policy. */

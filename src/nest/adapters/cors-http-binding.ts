@@ -39,6 +39,4 @@ export interface CorsHttpBinding {
   seal(): RouteLookup;
   /** For Nest's CSRF check: see `CorsDispatch.trustForCsrf()`. */
   trustForCsrf(request: unknown): boolean;
-  /** When the app closes: the binding stops using the process-wide response hook. */
-  close(): void;
 }

@@ -15,7 +15,6 @@ import {
   routeOfCall,
 } from './cors-http-binding.js';
 import type { StatefulRequest } from './cors-request-state.js';
-import { useResponseHook } from './response-hook.js';
 import {
   type ExpressHandle,
   type ExpressLayer,
@@ -57,8 +56,6 @@ export class ExpressCorsBinding implements CorsHttpBinding {
   /** The arguments of the calls that did not make exactly one route layer. */
   private readonly unplaced: unknown[][] = [];
   private routeOf: RouteOfHandle = () => undefined;
-  /** Stops this app's use of the response hook. */
-  readonly close = useResponseHook();
   private readonly dispatch: CorsDispatch<Request, ServerResponse>;
 
   constructor(

@@ -13,7 +13,6 @@ import {
   routeOfCall,
 } from './cors-http-binding.js';
 import type { StatefulRequest } from './cors-request-state.js';
-import { useResponseHook } from './response-hook.js';
 import {
   type FastifyConfig,
   type FastifyRoute,
@@ -82,8 +81,6 @@ export class FastifyCorsBinding implements CorsHttpBinding {
   private lookup: RouteLookup = () => [];
   /** The early hook, also run for requests Fastify answers before its request hooks. */
   private readonly begin: Hook;
-  /** Stops this app's use of the response hook. */
-  readonly close = useResponseHook();
   private readonly dispatch: CorsDispatch<FastifyRequest, FastifyReply>;
 
   constructor(
