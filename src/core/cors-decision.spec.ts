@@ -205,7 +205,7 @@ describe('decide: actual requests', () => {
   });
 
   it("allows null only with a literal 'null' entry", () => {
-    const withNull = policyOf({ origin: [APP, 'null'] });
+    const withNull = policyOf({ origin: [APP, 'null'], allowNullOrigin: true });
     expect(actual(withNull, 'null')).toEqual({
       allowed: true,
       code: 'allowed',
@@ -537,11 +537,21 @@ describe('decide: properties', () => {
       LISTED.slice(0, 2),
     ],
     [
-      policyOf({ origin: LISTED, methods: '*', allowPrivateNetwork: true }),
+      policyOf({
+        origin: LISTED,
+        methods: '*',
+        allowPrivateNetwork: true,
+        allowNullOrigin: true,
+      }),
       LISTED,
     ],
     [
-      policyOf({ origin: LISTED, methods: ['PUT'], allowedHeaders: ['X-A'] }),
+      policyOf({
+        origin: LISTED,
+        methods: ['PUT'],
+        allowedHeaders: ['X-A'],
+        allowNullOrigin: true,
+      }),
       LISTED,
     ],
   ];
@@ -629,7 +639,7 @@ describe('decide: properties', () => {
       { origin: [APP, 'https://*.example.com'], credentials: true },
       { origin: true, exposedHeaders: ['X-Id'] },
       { origin: '*' },
-      { origin: [APP, 'null'] },
+      { origin: [APP, 'null'], allowNullOrigin: true },
     ];
     const manyOrigins = fc.oneof(
       origin,

@@ -48,7 +48,7 @@ export const jub0bsPatterns: EntryVector[] = [
     source: PATTERN,
     name: 'null origin',
     entry: 'null',
-    accepted: true,
+    accepted: false,
     differs: NULL_LITERAL,
   },
   {
@@ -765,7 +765,7 @@ export const jub0bsConfigs: ConfigVector[] = [
     source: CONFIG,
     name: 'null origin',
     options: { origin: ['null'] },
-    errors: [],
+    errors: ['origin'],
     differs: NULL_LITERAL,
   },
   {

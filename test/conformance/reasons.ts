@@ -4,7 +4,7 @@ export const ANY_NAME_ALONE =
   "'*' among other names is refused rather than merged, so a list never silently widens to every name: write '*' alone";
 
 export const NULL_LITERAL =
-  "'null' is accepted as a literal entry, and only without credentials: sandboxed iframes and file: pages send it";
+  "'null' is refused unless the policy opts in with allowNullOrigin, and always with credentials: sandboxed iframes and file: pages, which any website can create, send it";
 
 export const ORIGIN_REQUIRED =
   'origin is required: there is no implicit allow-every-origin default';
