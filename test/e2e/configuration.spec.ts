@@ -270,7 +270,7 @@ describe.each(ADAPTERS)(
   (adapter) => {
     const leftover = LEFTOVER[adapter];
 
-    it("names the adapter's CORS package left in place, and the module's headers stay right", async () => {
+    it("issue 22 case 9: names the adapter's CORS package left in place, and the module's headers stay right", async () => {
       const logger = new RecordingLogger();
       const app = await createApp(
         {

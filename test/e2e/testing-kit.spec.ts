@@ -309,7 +309,7 @@ class FallbackController {
 }
 
 describe('testing kit: corsSurface() spells routes alike on both adapters', () => {
-  it('gives a wildcard, params and URI versions one spelling and one order on Express and on Fastify', async () => {
+  it('issue 22 case 10: gives a wildcard, params and URI versions one spelling and one order on Express and on Fastify', async () => {
     const surfaces: string[] = [];
     for (const adapter of ADAPTERS) {
       const app = await createApp(
