@@ -51,7 +51,7 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
   private hasRouteHandlers = false;
 
   constructor(
-    adapterHost: HttpAdapterHost,
+    private readonly adapterHost: HttpAdapterHost,
     private readonly discovery: DiscoveryService,
     engine: CorsEngine,
     private readonly registry: CorsPolicyRegistry,
@@ -108,6 +108,11 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.unsupportedAdapter) {
       throw new Error(
         `CorsModule supports the Express and Fastify adapters; this application runs on "${this.unsupportedAdapter}". Use @nestjs/platform-express or @nestjs/platform-fastify.`,
+      );
+    }
+    if (!this.binding && this.adapterHost.httpAdapter) {
+      throw new Error(
+        'CorsModule could not bind to the HTTP adapter: Nest never announced it through HttpAdapterHost.init$, so no response would get CORS headers. This version of Nest starts applications in a way the module does not know. Check that nestjs-cors-policy supports your @nestjs/core version.',
       );
     }
     this.lookup = this.binding?.seal();

@@ -7,7 +7,8 @@ import {
   SetMetadata,
   VersioningType,
 } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { NEVER } from 'rxjs';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CorsModule } from '../../src/index.js';
@@ -165,6 +166,30 @@ describe('what the module relies on in Nest', () => {
       /CorsModule found no Express route made for TwiceController#list at \/twice/,
     );
   });
+
+  it.each(ADAPTERS)(
+    'fails at bootstrap when Nest never announces its HTTP adapter through init$ (%s)',
+    async (name) => {
+      const init$ = Object.getOwnPropertyDescriptor(
+        HttpAdapterHost.prototype,
+        'init$',
+      )!;
+      Object.defineProperty(HttpAdapterHost.prototype, 'init$', {
+        ...init$,
+        get: () => NEVER,
+      });
+      try {
+        await expect(
+          init(
+            name === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+            [VersionedController],
+          ),
+        ).rejects.toThrow(/CorsModule could not bind to the HTTP adapter/);
+      } finally {
+        Object.defineProperty(HttpAdapterHost.prototype, 'init$', init$);
+      }
+    },
+  );
 
   it.each(ADAPTERS)(
     'fails at bootstrap, naming the cause, when it sees none of the routes Nest registered (%s)',
