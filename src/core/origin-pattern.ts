@@ -1,4 +1,4 @@
-import { parse as parseDomain } from 'tldts';
+import { parseDomain } from './public-suffix.js';
 import { isRequestOrigin } from './request-origin.js';
 import { showValue } from './show-value.js';
 
@@ -196,7 +196,7 @@ function parseWildcard(entry: string): OriginPatternResult {
     if (base.error) return fail(`in ${quote(entry)}, ${base.error}`);
     // tldts ignores a trailing dot, and so must the comparison: '*.com.' covers 'com' too.
     const bare = domain.endsWith('.') ? domain.slice(0, -1) : domain;
-    const parsed = parseDomain(bare, { allowPrivateDomains: true });
+    const parsed = parseDomain(bare);
     if (parsed.publicSuffix === bare && (parsed.isIcann || parsed.isPrivate)) {
       return fail(
         `${quote(entry)} covers every site under the public suffix '${domain}', so anyone can register a matching origin; list your own domain instead, e.g. ${quote(`${scheme}://*.your-site.${domain}`)}`,

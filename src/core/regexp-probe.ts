@@ -1,4 +1,4 @@
-import { parse as parseDomain } from 'tldts';
+import { parseDomain } from './public-suffix.js';
 import { parseRequestOrigin } from './request-origin.js';
 
 /**
@@ -117,7 +117,7 @@ function runProbe(regexp: RegExp): RegExpProbe {
  * and labels after it.
  */
 function hostsBeside(host: string): string[] {
-  const parsed = parseDomain(host, { allowPrivateDomains: true });
+  const parsed = parseDomain(host);
   const hosts = MADE_UP_TLDS.map((tld) => `${host}.${RANDOM_LABEL}.${tld}`);
   const known = parsed.isIcann === true || parsed.isPrivate === true;
   if (parsed.publicSuffix && known) {
@@ -137,7 +137,7 @@ function hostsBeside(host: string): string[] {
 /** Whether the host of `origin` is under a known public suffix, so that someone can register it. */
 function isRegistrable(origin: string): boolean {
   const { host } = parseRequestOrigin(origin)!;
-  const parsed = parseDomain(host, { allowPrivateDomains: true });
+  const parsed = parseDomain(host);
   return (
     parsed.domain !== null && (parsed.isIcann || parsed.isPrivate) === true
   );

@@ -1,4 +1,6 @@
-import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type FindMyWay from 'find-my-way';
+import type { HTTPMethod } from 'find-my-way';
+import { createRequire } from 'node:module';
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 import type { RouteLookup } from './cors-http-binding.js';
 
@@ -48,7 +50,11 @@ export function fastifyRouteLookup(
     const value = own ? config.routerOptions![key] : config[key];
     if (value !== undefined) options[key] = value;
   }
-  const router = FindMyWay<FindMyWay.HTTPVersion.V1>({
+  // Loaded here, where a Fastify app is sealed: an Express app never loads it.
+  const findMyWay = createRequire(import.meta.url)(
+    'find-my-way',
+  ) as typeof FindMyWay;
+  const router = findMyWay<FindMyWay.HTTPVersion.V1>({
     ...options,
     constraints: { version: anyVersion() },
   });
