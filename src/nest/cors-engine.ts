@@ -21,7 +21,7 @@ import type { CorsModuleOptions } from './cors-module-options.interface.js';
 import { CorsPolicyProviders } from './cors-policy-providers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { RouteCandidates } from './cors-route.js';
-import { escapeForHeader } from './escape-for-header.js';
+import { escapeForHeader, shownOrigin } from './escape-for-header.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
 import { CorsTimeout, withinTimeout } from './within-timeout.js';
 
@@ -401,15 +401,6 @@ function loosePath(path: string): string {
     // A malformed escape stays as it is, as routers answer it with 400.
   }
   return decoded.toLowerCase().replace(/\/{2,}/g, '/');
-}
-
-/** The request's origin for a log line: escaped and bounded, as a header would be. */
-function shownOrigin(request: CorsRequest): string {
-  if (request.origin !== undefined)
-    return `origin "${escapeForHeader(request.origin)}"`;
-  return request.headers.origin === undefined
-    ? 'no Origin'
-    : 'several Origin headers';
 }
 
 const isDecision = (verdict: CorsVerdict): verdict is CorsDecision =>

@@ -1,3 +1,5 @@
+import type { CorsRequest } from '../core/cors-policy-options.js';
+
 const MAX_LENGTH = 200;
 
 /**
@@ -13,4 +15,13 @@ export function escapeForHeader(text: string): string {
   if (escaped.length <= MAX_LENGTH) return escaped;
   const cut = escaped.slice(0, MAX_LENGTH - 3).replace(/\\u[0-9a-f]{0,3}$/, '');
   return `${cut}...`;
+}
+
+/** The request's origin for a log line: escaped and bounded, as a header would be. */
+export function shownOrigin(request: CorsRequest): string {
+  if (request.origin !== undefined)
+    return `origin "${escapeForHeader(request.origin)}"`;
+  return request.headers.origin === undefined
+    ? 'no Origin'
+    : 'several Origin headers';
 }

@@ -13,6 +13,8 @@ import { CorsEngine, type CorsVerdict } from '../cors-engine.js';
 import type { CorsPolicyMetadata } from '../cors-policy.decorator.js';
 import { CorsPolicyRegistry } from '../cors-policy-registry.js';
 import { toCorsRequest } from '../cors-request.js';
+import { shownOrigin } from '../escape-for-header.js';
+import type { CorsRequest } from '../../core/cors-policy-options.js';
 import type { PolicySource } from '../policy-source.js';
 import {
   type GatewayAddress,
@@ -168,7 +170,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
     const finish = (cors: CorsVerdict): GatewayVerdict => {
       if (headers.origin === undefined)
         return { allowed: true, preflight, cors };
-      if (!cors && opening) this.logNoCors(server, request.origin);
+      if (!cors && opening) this.logNoCors(server, request);
       return { allowed: cors?.allowed === true, preflight, cors };
     };
     const verdict = this.engine.decide(request, server.sources, {
@@ -222,10 +224,10 @@ export class CorsGatewayPolicies implements OnModuleInit {
   }
 
   /** A provider that answered no CORS for this origin: the handshake is refused. */
-  private logNoCors(server: GatewayServer, origin: string | undefined): void {
+  private logNoCors(server: GatewayServer, request: CorsRequest): void {
     const policies = server.sources.map(({ name }) => JSON.stringify(name));
     this.logger.debug(
-      `CORS WebSocket handshake denied on ${server.names} by policy ${policies.join(' & ')}: origin ${JSON.stringify(origin)}, the policy gives this origin no CORS`,
+      `CORS WebSocket handshake denied on ${server.names} by policy ${policies.join(' & ')}: ${shownOrigin(request)}, the policy gives this origin no CORS`,
     );
   }
 }
