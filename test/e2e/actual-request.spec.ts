@@ -3,16 +3,17 @@ import {
   APP_ORIGIN,
   EVIL_ORIGIN,
   calls,
-  createTestApp,
-} from '../fixtures/test-app.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+  createSampleApp,
+} from '../fixtures/sample-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 describe.each(ADAPTERS)(
   'allowed and denied actual requests (%s)',
   (adapter) => {
     let app: INestApplication;
-    beforeAll(async () => (app = await createTestApp(adapter)));
+    beforeAll(async () => (app = await createSampleApp(adapter)));
     afterAll(() => app.close());
     beforeEach(() => (calls.length = 0));
 

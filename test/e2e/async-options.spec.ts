@@ -7,9 +7,8 @@ import {
   type CorsModuleOptions,
   type CorsOptionsFactory,
 } from '../../src/index.js';
-import { http } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { createApp } from '../support/create-app.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -46,7 +45,7 @@ describe.each(ADAPTERS)(
     it.each(Object.entries(variants))(
       'takes the options a CorsOptionsFactory builds (%s), and provides them under CORS_MODULE_OPTIONS',
       async (_, options) => {
-        const app = await createApp({
+        const app = await createTestApp({
           adapter,
           cors: CorsModule.forRootAsync(options),
           controllers: [OptionsController],

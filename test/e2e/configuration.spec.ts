@@ -8,11 +8,7 @@ import {
   Logger,
   Module,
 } from '@nestjs/common';
-import {
-  FastifyAdapter,
-  type NestFastifyApplication,
-} from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from 'cors';
 import express from 'express';
 import { fastify } from 'fastify';
@@ -21,10 +17,13 @@ import {
   CorsModule,
   CorsPolicy,
 } from '../../src/index.js';
-import { buildApp } from '../support/build-app.js';
-import { createApp } from '../support/create-app.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders, http, preflight } from '../support/cors-requests.js';
+import { corsHeaders } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  ADAPTERS,
+  createTestApp,
+  type TestAppOptions,
+} from '../support/test-app.js';
 import { mentioning } from '../support/mentioning.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -40,9 +39,9 @@ class OrdersController {
 }
 
 async function bootstrapError(
-  parts: Parameters<typeof createApp>[0],
+  parts: TestAppOptions,
 ): Promise<CorsConfigurationError> {
-  const error: unknown = await createApp(parts).then(
+  const error: unknown = await createTestApp(parts).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
@@ -158,7 +157,7 @@ describe.each(ADAPTERS)(
       const warn = jest
         .spyOn(Logger.prototype, 'warn')
         .mockImplementation(() => undefined);
-      const app = await createApp({
+      const app = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({
           default: {
@@ -272,17 +271,15 @@ describe.each(ADAPTERS)(
 
     it("issue 22 case 9: names the adapter's CORS package left in place, and the module's headers stay right", async () => {
       const logger = new RecordingLogger();
-      const app = await createApp(
-        {
-          adapter,
-          cors: CorsModule.forRoot({
-            default: { origin: [APP_ORIGIN], methods: ['GET', 'POST'] },
-          }),
-          controllers: [ThingsController],
-          logger,
-        },
-        leftover.setUp,
-      );
+      const app = await createTestApp({
+        adapter,
+        cors: CorsModule.forRoot({
+          default: { origin: [APP_ORIGIN], methods: ['GET', 'POST'] },
+        }),
+        controllers: [ThingsController],
+        appOptions: { logger },
+        configure: leftover.setUp,
+      });
       expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
         mentioning('warn ', leftover.named, 'is active as well', 'Remove'),
       ]);
@@ -315,15 +312,13 @@ describe.each(ADAPTERS)(
 describe('CORS set up besides the module is named at start-up (express only)', () => {
   const warningsOf = async (setUp: (app: INestApplication) => void) => {
     const logger = new RecordingLogger();
-    const app = await createApp(
-      {
-        adapter: 'express',
-        cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
-        controllers: [ThingsController],
-        logger,
-      },
-      setUp,
-    );
+    const app = await createTestApp({
+      adapter: 'express',
+      cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+      controllers: [ThingsController],
+      appOptions: { logger },
+      configure: setUp,
+    });
     await app.close();
     return logger.lines.filter((line) => line.startsWith('warn '));
   };
@@ -361,7 +356,7 @@ describe('CORS set up besides the module is named at start-up (fastify only)', (
     const logger = new RecordingLogger();
     const instance = fastify();
     void instance.register(fastifyCors, { origin: '*' });
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter: 'fastify',
       cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
       controllers: [ThingsController],
@@ -379,19 +374,15 @@ describe('CORS set up besides the module is named at start-up (fastify only)', (
   });
 
   it('names @fastify/cors registered after app.init(), once Fastify has loaded it', async () => {
-    @Module({
-      imports: [CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } })],
-      controllers: [ThingsController],
-    })
-    class AppModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule],
-    }).compile();
     const logger = new RecordingLogger();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(
-      new FastifyAdapter(),
-      { logger },
-    );
+    const app = await createTestApp<NestFastifyApplication>({
+      adapter: 'fastify',
+      cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+      controllers: [ThingsController],
+      appOptions: { logger },
+      // Started here: the spec registers @fastify/cors between init() and ready().
+      init: false,
+    });
     await app.init();
     void app.register(fastifyCors);
     expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([]);
@@ -404,16 +395,14 @@ describe('CORS set up besides the module is named at start-up (fastify only)', (
 
   it('names app.enableCors() once when Nest registers @fastify/cors for it', async () => {
     const logger = new RecordingLogger();
-    const app = await createApp(
-      {
-        adapter: 'fastify',
-        cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
-        controllers: [ThingsController],
-        logger,
-      },
-      (app) =>
+    const app = await createTestApp({
+      adapter: 'fastify',
+      cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
+      controllers: [ThingsController],
+      appOptions: { logger },
+      configure: (app) =>
         (app as NestFastifyApplication).enableCors({ hook: 'preHandler' }),
-    );
+    });
     await app.close();
     expect(logger.lines.filter((line) => line.startsWith('warn '))).toEqual([
       mentioning('warn ', 'app.enableCors() is active as well'),

@@ -10,9 +10,9 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import methodOverride from 'method-override';
 import { CorsModule, CorsPolicy, CorsService } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 
 const SPA = 'http://localhost:5173';
 const ADMIN = 'https://admin.example.com';
@@ -106,28 +106,26 @@ describe.each(ADAPTERS)(
     describe.each(ORDERS)('with middleware %s', (_order, setups) => {
       let app: INestApplication;
       beforeAll(async () => {
-        app = await createApp(
-          {
-            adapter,
-            cors: CorsModule.forRoot({
-              default: { origin: [SPA], credentials: true },
-              policies: { admin: { origin: [ADMIN], credentials: true } },
-            }),
-            controllers: [
-              OrdersController,
-              AdminController,
-              ItemsV1Controller,
-              ItemsV2Controller,
-            ],
-          },
-          (nest) => {
+        app = await createTestApp({
+          adapter,
+          cors: CorsModule.forRoot({
+            default: { origin: [SPA], credentials: true },
+            policies: { admin: { origin: [ADMIN], credentials: true } },
+          }),
+          controllers: [
+            OrdersController,
+            AdminController,
+            ItemsV1Controller,
+            ItemsV2Controller,
+          ],
+          configure: (nest) => {
             nest.enableVersioning({
               type: VersioningType.HEADER,
               header: 'X-API-Version',
             });
             for (const setup of setups) setup(nest);
           },
-        );
+        });
       });
       afterAll(() => app.close());
       beforeEach(() => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Controller, type INestApplication, Post } from '@nestjs/common';
 import { CorsModule, CorsPolicy, CorsService } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example.org';
@@ -30,19 +30,17 @@ const crossSitePost = (app: INestApplication, path: string, origin: string) =>
 describe.each(ADAPTERS)("with Nest's CSRF protection (%s)", (adapter) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp(
-      {
-        adapter,
-        cors: CorsModule.forRoot({
-          default: { origin: [APP], credentials: true },
-        }),
-        controllers: [OrdersController],
-      },
-      (nest) =>
+    app = await createTestApp({
+      adapter,
+      cors: CorsModule.forRoot({
+        default: { origin: [APP], credentials: true },
+      }),
+      controllers: [OrdersController],
+      configure: (nest) =>
         nest.enableCsrfProtection({
           exclude: nest.get(CorsService).trustedForCsrf,
         }),
-    );
+    });
   });
   afterAll(() => app.close());
 

@@ -1,8 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
-import { createApp } from '../support/create-app.js';
-import { http, preflight } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+import { http, preflight } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 import { mentioning } from '../support/mentioning.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -30,11 +29,11 @@ const options = {
 describe.each(ADAPTERS)('diagnostics (%s)', (adapter) => {
   it('logs every denial at debug level with the route, policy, escaped origin and reason', async () => {
     const logger = new RecordingLogger();
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot(options),
       controllers: [OrdersController],
-      logger,
+      appOptions: { logger },
     });
     logger.lines.length = 0;
     await http(app).get('/orders').set('Origin', 'https://evil.example.net');
@@ -88,15 +87,13 @@ describe.each(ADAPTERS)('diagnostics (%s)', (adapter) => {
 
   it('lists route → policy at start-up, and warns when app.enableCors() is active too', async () => {
     const logger = new RecordingLogger();
-    const app = await createApp(
-      {
-        adapter,
-        cors: CorsModule.forRoot(options),
-        controllers: [OrdersController],
-        logger,
-      },
-      (app) => app.enableCors(),
-    );
+    const app = await createTestApp({
+      adapter,
+      cors: CorsModule.forRoot(options),
+      controllers: [OrdersController],
+      appOptions: { logger },
+      configure: (app) => app.enableCors(),
+    });
     expect(logger.lines).toEqual([
       mentioning('verbose ', 'default policy', 'default'),
       mentioning('verbose ', 'OrdersController#list', 'partners'),

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { APP_ORIGIN, createTestApp } from '../fixtures/test-app.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+import { APP_ORIGIN, createSampleApp } from '../fixtures/sample-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 const GRANTED = {
   'access-control-allow-origin': APP_ORIGIN,
@@ -13,7 +14,7 @@ describe.each(ADAPTERS)(
   'every response carries the headers (%s)',
   (adapter) => {
     let app: INestApplication;
-    beforeAll(async () => (app = await createTestApp(adapter)));
+    beforeAll(async () => (app = await createSampleApp(adapter)));
     afterAll(() => app.close());
     const server = () => http(app);
 

@@ -3,16 +3,16 @@ import { CorsService } from '../../src/index.js';
 import {
   APP_ORIGIN,
   PARTNER_ORIGIN,
-  createTestApp,
-} from '../fixtures/test-app.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { http } from '../support/cors-requests.js';
+  createSampleApp,
+} from '../fixtures/sample-app.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 describe.each(ADAPTERS)('CorsService.explain() (%s)', (adapter) => {
   let app: INestApplication;
   let cors: CorsService;
   beforeAll(async () => {
-    app = await createTestApp(adapter);
+    app = await createSampleApp(adapter);
     cors = app.get(CorsService);
   });
   afterAll(() => app.close());

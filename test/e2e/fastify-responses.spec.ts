@@ -6,19 +6,18 @@ import {
   RouteConstraints,
 } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { Test } from '@nestjs/testing';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { connect, constants } from 'node:http2';
 import type { AddressInfo, Server } from 'node:net';
 import {
   APP_ORIGIN,
   EVIL_ORIGIN,
-  TestAppModule,
-} from '../fixtures/test-app.js';
+  SampleAppModule,
+} from '../fixtures/sample-app.js';
 import request from 'supertest';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
-import { createApp } from '../support/create-app.js';
-import { corsHeaders } from '../support/cors-requests.js';
+import { corsHeaders } from '../support/answers.js';
+import { createTestApp } from '../support/test-app.js';
 
 const GRANTED = {
   'access-control-allow-origin': APP_ORIGIN,
@@ -26,18 +25,14 @@ const GRANTED = {
   'access-control-expose-headers': 'X-Request-Id',
 };
 
-async function fastifyApp(
-  adapter: FastifyAdapter,
-): Promise<NestFastifyApplication> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [TestAppModule],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, {
-    logger: false,
+/** The sample app on `httpAdapter`, with the prefix `api` only (no version, no exclusion). */
+const fastifyApp = (httpAdapter: FastifyAdapter, listen = false) =>
+  createTestApp<NestFastifyApplication>({
+    imports: [SampleAppModule],
+    httpAdapter,
+    configure: (app) => app.setGlobalPrefix('api'),
+    listen,
   });
-  app.setGlobalPrefix('api');
-  return app;
-}
 
 /** A request over HTTP/2 cleartext: its status and response headers. */
 function h2Request(
@@ -68,8 +63,7 @@ describe('Fastify over HTTP/2', () => {
   let app: INestApplication;
   let port: number;
   beforeAll(async () => {
-    app = await fastifyApp(new FastifyAdapter({ http2: true }));
-    await app.listen(0, '127.0.0.1');
+    app = await fastifyApp(new FastifyAdapter({ http2: true }), true);
     ({ port } = (app.getHttpServer() as Server).address() as AddressInfo);
   });
   afterAll(() => app.close());
@@ -98,9 +92,7 @@ describe('Fastify behind a wrapper that builds its own responses', () => {
   let server: HttpServer;
   beforeAll(async () => {
     app = await fastifyApp(new FastifyAdapter());
-    await app.init();
     const fastify = app.getHttpAdapter().getInstance();
-    await fastify.ready();
     server = createServer((req, res) => {
       Object.assign(res, { req: { method: req.method } });
       fastify.routing(req, res);
@@ -147,7 +139,7 @@ describe("Fastify route options from Nest's decorators", () => {
   let app: INestApplication;
   let server: HttpServer;
   beforeAll(async () => {
-    app = await createApp({
+    app = await createTestApp({
       cors: CorsModule.forRoot({ default: { origin: [APP_ORIGIN] } }),
       controllers: [RouteOptionsController],
       adapter: 'fastify',

@@ -5,11 +5,8 @@ import {
   type OnModuleInit,
   type Type,
 } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { Test } from '@nestjs/testing';
 import {
   MessageBody,
   type OnGatewayConnection,
@@ -29,9 +26,13 @@ import {
   CorsWsAdapter,
 } from '../../src/index.js';
 import { RecordingLogger } from '../support/recording-logger.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { buildApp } from '../support/build-app.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 import { freePort } from '../support/free-port.js';
 
 const APP = 'https://app.example.com';
@@ -115,7 +116,7 @@ async function startGateways(
   { plain = false } = {},
 ): Promise<GatewayApp> {
   const logger = new RecordingLogger();
-  const app = await buildApp({
+  const app = await createTestApp({
     adapter,
     cors: CorsModule.forRoot(corsOptions),
     providers: [TenantPolicy, ...gateways],
@@ -124,8 +125,8 @@ async function startGateways(
       const { [plain ? 'plain' : 'cors']: Adapter } = TRANSPORTS[transport];
       app.useWebSocketAdapter(new Adapter(app));
     },
+    listen: true,
   });
-  await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, logger };
 }
@@ -511,16 +512,15 @@ describe.each(ADAPTERS)(
         @Module({ imports: [DeepModule] })
         class ClientModule {}
         const logger = new RecordingLogger();
-        const moduleRef = await Test.createTestingModule({
-          imports: [CorsModule.forRoot(corsOptions), ClientModule],
+        const app = await createTestApp({
+          adapter,
+          cors: CorsModule.forRoot(corsOptions),
+          imports: [ClientModule],
           providers: [OwnPortGateway],
-        }).compile();
-        const app = moduleRef.createNestApplication(
-          adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-          { logger },
-        );
-        app.useWebSocketAdapter(new TRANSPORTS[transport].cors(app));
-        await app.init();
+          appOptions: { logger },
+          configure: (app) =>
+            app.useWebSocketAdapter(new TRANSPORTS[transport].cors(app)),
+        });
         try {
           expect(early).toEqual([
             transport === 'ws'
@@ -592,8 +592,7 @@ describe.each(ADAPTERS)('gateway configuration errors (%s)', (adapter) => {
       expect(() => new Adapter()).toThrow(
         `${name} needs the application, to find its CORS policies: new Adapter(app)`,
       );
-      const moduleRef = await Test.createTestingModule({}).compile();
-      const app = moduleRef.createNestApplication({ logger: false });
+      const app = await createTestApp({ init: false });
       expect(() => new Adapter(app)).toThrow(
         `${name} applies the policies of CorsModule, which this application does not import: add CorsModule.forRoot(...) to its imports`,
       );

@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { APP_ORIGIN, createTestApp } from '../fixtures/test-app.js';
-import { http, preflight } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { rawRequest } from '../support/build-app.js';
+import { APP_ORIGIN, createSampleApp } from '../fixtures/sample-app.js';
+import { http, preflight, rawRequest } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 const CRLF = /[\r\n]/;
 
@@ -13,7 +12,7 @@ describe.each(ADAPTERS)('hostile input (%s)', (adapter) => {
   const onRejection = (reason: unknown) => rejections.push(reason);
   beforeAll(async () => {
     process.on('unhandledRejection', onRejection);
-    app = await createTestApp(adapter);
+    app = await createSampleApp(adapter);
   });
   afterAll(async () => {
     await app.close();

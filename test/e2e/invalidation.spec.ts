@@ -12,9 +12,8 @@ import {
   type CorsPolicyProvider,
   type CorsRequest,
 } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { createApp } from '../support/create-app.js';
-import { http } from '../support/cors-requests.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 
 const SHOP = 'https://shop.example.com';
 const BLOG = 'https://blog.example.com';
@@ -69,7 +68,7 @@ describe.each(ADAPTERS)('CorsService.invalidate() (%s)', (adapter) => {
   let store: TenantStore;
   let cors: CorsService;
   const boot = async (cache: boolean) => {
-    app = await createApp({
+    app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot(cache ? { providerCache: { ttl: 60_000 } } : {}),
       controllers: [OrdersController],

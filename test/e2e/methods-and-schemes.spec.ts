@@ -5,9 +5,9 @@ import {
   CorsModule,
   CorsPolicy,
 } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { corsHeaders, preflight, http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
 const APP = 'https://app.example.com';
@@ -42,7 +42,7 @@ describe.each(ADAPTERS)('every method Nest routes (%s)', (adapter) => {
   it.each(['QUERY', 'SEARCH'])(
     "allows a %s route's own method under the default methods",
     async (method) => {
-      const app = await createApp({
+      const app = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({ default: { origin: [APP] } }),
         controllers: [ReportsController],
@@ -59,11 +59,11 @@ describe.each(ADAPTERS)('every method Nest routes (%s)', (adapter) => {
 
   it('warns at bootstrap, naming the route, where explicit methods leave out its own', async () => {
     const logger = new RecordingLogger();
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot({ default: { origin: [APP] } }),
       controllers: [ReportsController],
-      logger,
+      appOptions: { logger },
     });
     expect(logger.lines).toContain(
       'warn ReportsController#remove › methods: policy "ReportsController#remove (inline)" does not list DELETE, the method of this route, so browsers can never call it cross-origin; add DELETE to its methods [route_method_not_allowed]',
@@ -76,7 +76,7 @@ describe.each(ADAPTERS)('every method Nest routes (%s)', (adapter) => {
 
 describe.each(ADAPTERS)('origins that are not web sites (%s)', (adapter) => {
   it.each(APP_SHELLS)('allows %s as an exact entry', async (origin) => {
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot({
         default: { origin: [origin], credentials: true },
@@ -102,7 +102,7 @@ describe.each(ADAPTERS)('origins that are not web sites (%s)', (adapter) => {
     'refuses the wildcard %s at bootstrap',
     async (entry) => {
       await expect(
-        createApp({
+        createTestApp({
           adapter,
           cors: CorsModule.forRoot({ default: { origin: [entry] } }),
         }),

@@ -3,16 +3,19 @@ import {
   Controller,
   Get,
   type INestApplication,
-  Module,
   SetMetadata,
   VersioningType,
 } from '@nestjs/common';
-import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import { NEVER } from 'rxjs';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CorsModule } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 import { NEST_VERSION } from '../support/nest-features.js';
 
 /**
@@ -75,19 +78,22 @@ function recording(
   return adapter;
 }
 
-async function init(
+/** Bootstraps as users do, with NestFactory.create(), on `adapter` as the spec made it. */
+function init(
   adapter: ExpressAdapter | FastifyAdapter,
   controllers: Array<new () => unknown>,
 ): Promise<INestApplication> {
-  @Module({
-    imports: [CorsModule.forRoot({ default: { origin: ['https://a.test'] } })],
+  return createTestApp({
+    bootstrap: 'nest-factory',
+    httpAdapter: adapter,
+    cors: CorsModule.forRoot({ default: { origin: ['https://a.test'] } }),
     controllers,
-  })
-  class AppModule {}
-  const app = await NestFactory.create(AppModule, adapter, { logger: false });
-  app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version' });
-  await app.init();
-  return app;
+    configure: (app) =>
+      app.enableVersioning({
+        type: VersioningType.HEADER,
+        header: 'X-Version',
+      }),
+  });
 }
 
 describe.each(ADAPTERS)('what the module relies on in Nest (%s)', (name) => {

@@ -13,9 +13,13 @@ import {
   type CorsPolicyProvider,
   CorsService,
 } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { corsHeaders, http, preflight } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example.org';
@@ -48,7 +52,7 @@ async function observedApp(
   options: Partial<CorsModuleOptions> = {},
 ): Promise<{ app: INestApplication; events: CorsDecisionEvent[] }> {
   const events: CorsDecisionEvent[] = [];
-  const app = await createApp({
+  const app = await createTestApp({
     adapter,
     cors: CorsModule.forRoot({
       default: { origin: [APP, PARTNER], allowedHeaders: ['content-type'] },
@@ -163,7 +167,7 @@ describe.each(ADAPTERS)('decision events (%s)', (adapter) => {
   });
 
   it('contains a listener that throws', async () => {
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot({
         default: { origin: [APP] },

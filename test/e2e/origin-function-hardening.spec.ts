@@ -5,10 +5,13 @@ import {
   type CorsModuleOptions,
   type CorsOriginFunction,
 } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { expectAnswer } from '../support/build-app.js';
-import { http, preflight } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { expectAnswer } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 import { mentioning } from '../support/mentioning.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -29,14 +32,14 @@ async function appWith(
   options: CorsModuleOptions = {},
 ): Promise<{ app: INestApplication; logger: RecordingLogger }> {
   const logger = new RecordingLogger();
-  const app = await createApp({
+  const app = await createTestApp({
     adapter,
     cors: CorsModule.forRoot({
       default: { origin, credentials: true },
       ...options,
     }),
     controllers: [ThingsController],
-    logger,
+    appOptions: { logger },
   });
   logger.lines.length = 0;
   return { app, logger };

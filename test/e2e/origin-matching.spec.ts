@@ -1,8 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { APP_ORIGIN, calls, createTestApp } from '../fixtures/test-app.js';
-import { http } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { rawRequest } from '../support/build-app.js';
+import { APP_ORIGIN, calls, createSampleApp } from '../fixtures/sample-app.js';
+import { http, rawRequest } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 import {
   expectCorsPreflight,
   expectCorsRequest,
@@ -16,7 +15,7 @@ import {
  */
 describe.each(ADAPTERS)('origin matching (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp(adapter)));
+  beforeAll(async () => (app = await createSampleApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => (calls.length = 0));
   const allowOrigin = async (path: string, origin: string) =>

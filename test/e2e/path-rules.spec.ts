@@ -1,27 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CorsModule } from '../../src/index.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { createTestApp } from '../support/test-app.js';
 
 const APP = 'https://app.example.com';
 
 describe('paths rules against a lenient router (express)', () => {
   it('gives a path the router reads as a covered one no more than the rule allows', async () => {
-    const app = await createApp(
-      {
-        adapter: 'express',
-        cors: CorsModule.forRoot({
-          default: { origin: [APP] },
-          paths: [{ path: '/admin*', policy: false }],
-        }),
-      },
-      (nest) =>
+    const app = await createTestApp({
+      adapter: 'express',
+      cors: CorsModule.forRoot({
+        default: { origin: [APP] },
+        paths: [{ path: '/admin*', policy: false }],
+      }),
+      configure: (nest) =>
         (nest as NestExpressApplication).use(
           '/admin',
           (_req: unknown, res: { end(body: string): void }) => res.end('admin'),
         ),
-    );
+    });
     const answers: Array<[string, number, string, object]> = [];
     for (const path of ['/admin/x', '/ADMIN/x', '/%61dmin/x', '/other']) {
       const res = await http(app).get(path).set('Origin', APP);

@@ -20,10 +20,13 @@ import {
   type CorsPolicyOptions,
   type CorsPolicyProvider,
 } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { createApp } from '../support/create-app.js';
-import { allows, expectAnswer } from '../support/build-app.js';
-import { http, preflight } from '../support/cors-requests.js';
+import { allows, expectAnswer } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 
 const TENANT = 'https://tenant.example.com';
 const EVIL = 'https://evil.example.net';
@@ -44,7 +47,7 @@ async function providerApp(
       return 'served';
     }
   }
-  return createApp({
+  return createTestApp({
     adapter,
     cors: CorsModule.forRoot(options),
     controllers: [TenantController],
@@ -75,7 +78,7 @@ describe.each(ADAPTERS)('provider hardening (%s)', (adapter) => {
   it.each([0, -1, 1.5, 'x'])(
     'fails bootstrap naming providerTimeout when it is %p',
     async (providerTimeout) => {
-      const error: unknown = await createApp({
+      const error: unknown = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({
           providerTimeout: providerTimeout as number,
@@ -185,7 +188,7 @@ describe.each(ADAPTERS)(
 
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createApp({
+      app = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({ default: { origin: [TENANT] } }),
         controllers:

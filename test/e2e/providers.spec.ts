@@ -13,10 +13,13 @@ import {
   type CorsPolicyProvider,
   type CorsRequest,
 } from '../../src/index.js';
-import { TenantCorsPolicy, createTestApp } from '../fixtures/test-app.js';
-import { createApp } from '../support/create-app.js';
-import { http, preflight } from '../support/cors-requests.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
+import { TenantCorsPolicy, createSampleApp } from '../fixtures/sample-app.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 
 const TENANT_A = 'https://tenant-a.example.com';
 const TENANT_B = 'https://tenant-b.example.com';
@@ -26,7 +29,7 @@ async function expectDefaultProviderDenies(
   adapter: AdapterName,
   provider: Type<CorsPolicyProvider>,
 ): Promise<void> {
-  const app = await createApp({
+  const app = await createTestApp({
     adapter,
     cors: CorsModule.forRoot({ default: provider }),
     providers: [provider],
@@ -39,7 +42,7 @@ async function expectDefaultProviderDenies(
 
 describe.each(ADAPTERS)('policies from DI providers (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp(adapter)));
+  beforeAll(async () => (app = await createSampleApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => {
     TenantCorsPolicy.origins = [TENANT_A];
@@ -118,7 +121,7 @@ describe.each(ADAPTERS)(
           return 'ok';
         }
       }
-      const app = await createApp({
+      const app = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({ providerCache: { ttl: 60_000, max: 10 } }),
         controllers: [CachedController],
@@ -157,7 +160,7 @@ describe.each(ADAPTERS)(
         handler() {}
       }
       await expect(
-        createApp({
+        createTestApp({
           adapter,
           cors: CorsModule.forRoot({}),
           controllers: [XController],
@@ -175,7 +178,7 @@ describe.each(ADAPTERS)(
         }
       }
       await expect(
-        createApp({
+        createTestApp({
           adapter,
           cors: CorsModule.forRoot({ default: ScopedPolicy }),
           providers: [ScopedPolicy],
@@ -218,7 +221,7 @@ describe.each(ADAPTERS)('provider edge cases (%s)', (adapter) => {
       @CorsPolicy(Second)
       two() {}
     }
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot({ providerCache: { ttl: 60_000 } }),
       controllers: [TenantsController],

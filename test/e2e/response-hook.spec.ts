@@ -4,7 +4,7 @@ import { ServerResponse } from 'node:http';
 import { Http2ServerResponse } from 'node:http2';
 import { CorsModule } from '../../src/index.js';
 import { useResponseHook } from '../../src/nest/adapters/response-hook.js';
-import { createApp } from '../support/create-app.js';
+import { createTestApp } from '../support/test-app.js';
 
 type Prototype = Record<'writeHead' | 'writeHeader', unknown>;
 const HTTP1 = ServerResponse.prototype as unknown as Prototype;
@@ -32,7 +32,7 @@ describe('the response hook, in the process', () => {
     const apps: INestApplication[] = [];
     for (const adapter of ['express', 'fastify'] as const)
       apps.push(
-        await createApp({
+        await createTestApp({
           adapter,
           cors: CorsModule.forRoot({ default: false }),
         }),

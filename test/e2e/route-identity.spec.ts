@@ -24,16 +24,13 @@ import {
   CorsPolicy,
   type CorsPolicyOptions,
 } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
+import { allows, expectAnswer, preflightAllows } from '../support/answers.js';
+import { preflight, rawRequest, send } from '../support/requests.js';
 import {
-  allows,
-  buildApp,
-  expectAnswer,
-  preflightAllows,
-  rawRequest,
-  send,
-} from '../support/build-app.js';
-import { preflight } from '../support/cors-requests.js';
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 import { NEST_12 } from '../support/nest-features.js';
 
 const APP = 'https://app.example.com';
@@ -73,7 +70,7 @@ describe('a user-supplied Fastify instance with its own router options', () => {
       useSemicolonDelimiter: true,
       ignoreDuplicateSlashes: true,
     });
-    app = await buildApp({
+    app = await createTestApp({
       adapter: 'fastify',
       fastify,
       cors: cors(),
@@ -135,7 +132,7 @@ function versionedApp(
       return 'v2';
     }
   }
-  return buildApp({
+  return createTestApp({
     adapter,
     cors: cors(),
     controllers: [ItemsV1Controller, ItemsV2Controller],
@@ -200,7 +197,7 @@ describe('a raw Fastify route next to a parametric controller route', () => {
   }
   let app: INestApplication;
   beforeAll(async () => {
-    app = await buildApp({
+    app = await createTestApp({
       adapter: 'fastify',
       cors: cors(),
       controllers: [PagesController],
@@ -232,7 +229,7 @@ describe("a Fastify onRoute hook that replaces each route's config", () => {
   }
   let app: INestApplication;
   beforeAll(async () => {
-    app = await buildApp({
+    app = await createTestApp({
       adapter: 'fastify',
       cors: cors(),
       controllers: [OrdersController],
@@ -298,7 +295,7 @@ describe.each(ADAPTERS)(
     it.each(registrations)(
       'under %s, /one answers A only and /two B only',
       async (_name, appOptions) => {
-        const app = await buildApp({
+        const app = await createTestApp({
           adapter,
           cors: cors(),
           controllers: [OneController, TwoController],
@@ -398,7 +395,7 @@ describe.each(ADAPTERS)('QUERY and SEARCH routes (%s)', (adapter) => {
   it.each(['QUERY', 'SEARCH'])(
     'allows a preflight for %s from the policy origin',
     async (method) => {
-      const app = await buildApp({
+      const app = await createTestApp({
         adapter,
         cors: cors(),
         controllers: [FinderController],
@@ -413,7 +410,7 @@ describe.each(ADAPTERS)('QUERY and SEARCH routes (%s)', (adapter) => {
 
 describe('Express only', () => {
   it('answers a duplicate GET /dup with the first controller’s policy, as Express runs it', async () => {
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter: 'express',
       cors: cors(),
       controllers: [
@@ -440,7 +437,7 @@ describe('Express only', () => {
         return 'delete';
       }
     }
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter: 'express',
       cors: cors(),
       controllers: [ThingController],
@@ -461,7 +458,7 @@ describe('Express only', () => {
   });
 
   it('gives each route its own policy when an instrumentation wraps route handlers as Express registers them', async () => {
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter: 'express',
       cors: cors(),
       controllers: [
@@ -503,7 +500,7 @@ describe('Express only', () => {
   });
 
   it("leaves a raw route's error handlers to errors", async () => {
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter: 'express',
       cors: cors(),
       controllers: [],
@@ -532,7 +529,7 @@ describe('Express only', () => {
   it.each(['/admin/users#x', 'http://localhost/admin/users'])(
     'gives the request target %s the policy of the handler Express routes it to',
     async (target) => {
-      const app = await buildApp({
+      const app = await createTestApp({
         adapter: 'express',
         cors: cors(),
         controllers: [
@@ -568,7 +565,7 @@ if (NEST_12.csrfProtection)
           ran.push('create');
         }
       }
-      const app = await buildApp({
+      const app = await createTestApp({
         adapter,
         cors: cors(),
         controllers: [OrdersController],
@@ -605,7 +602,7 @@ describe('host-bound routes that share a path (express)', () => {
   }
   let app: INestApplication;
   beforeAll(async () => {
-    app = await buildApp({
+    app = await createTestApp({
       adapter: 'express',
       cors: cors(),
       controllers: [HostAController, HostBController],

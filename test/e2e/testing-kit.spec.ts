@@ -26,10 +26,12 @@ import {
   expectCorsPreflight,
   expectCorsRequest,
 } from '../../src/testing/index.js';
-import { createTestApp } from '../fixtures/test-app.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { buildApp } from '../support/build-app.js';
-import { createApp } from '../support/create-app.js';
+import { createSampleApp } from '../fixtures/sample-app.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 
 const APP = 'https://app.example.com';
 const PARTNER = 'https://partner.example.org';
@@ -99,15 +101,13 @@ const kitApp = (
   controllers: Type[] = [OrdersController, TenantController, PublicController],
   options: CorsModuleOptions = OPTIONS,
 ) =>
-  createApp(
-    {
-      adapter,
-      cors: CorsModule.forRoot(options),
-      controllers,
-      providers: [TenantCorsPolicy],
-    },
-    (app) => app.setGlobalPrefix('api'),
-  );
+  createTestApp({
+    adapter,
+    cors: CorsModule.forRoot(options),
+    controllers,
+    providers: [TenantCorsPolicy],
+    configure: (app) => app.setGlobalPrefix('api'),
+  });
 
 /** The surface of the app above, whatever the adapter. */
 const SURFACE: CorsSurface = {
@@ -240,7 +240,7 @@ describe.each(ADAPTERS)('testing kit: corsSurface() (%s)', (adapter) => {
   });
 
   it('refuses an app whose routes are not registered yet', async () => {
-    const app = await buildApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot(OPTIONS),
       controllers: [OrdersController],
@@ -257,7 +257,7 @@ describe('testing kit: corsSurface() on both adapters', () => {
   it('is the same for the test app on Express and on Fastify', async () => {
     const surfaces = [];
     for (const adapter of ADAPTERS) {
-      const app = await createTestApp(adapter);
+      const app = await createSampleApp(adapter);
       surfaces.push(JSON.stringify(corsSurface(app), null, 2));
       await app.close();
     }
@@ -312,17 +312,15 @@ describe('testing kit: corsSurface() spells routes alike on both adapters', () =
   it('issue 22 case 10: gives a wildcard, params and URI versions one spelling and one order on Express and on Fastify', async () => {
     const surfaces: string[] = [];
     for (const adapter of ADAPTERS) {
-      const app = await createApp(
-        {
-          adapter,
-          cors: CorsModule.forRoot({ default: { origin: [APP] } }),
-          controllers: [FallbackController, FilesController, ItemsController],
-        },
-        (app) => {
+      const app = await createTestApp({
+        adapter,
+        cors: CorsModule.forRoot({ default: { origin: [APP] } }),
+        controllers: [FallbackController, FilesController, ItemsController],
+        configure: (app) => {
           app.setGlobalPrefix('api');
           app.enableVersioning({ type: VersioningType.URI });
         },
-      );
+      });
       surfaces.push(JSON.stringify(corsSurface(app), null, 2));
       await app.close();
     }

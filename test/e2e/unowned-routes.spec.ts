@@ -30,11 +30,13 @@ import {
   type CorsPolicyRef,
   CorsService,
 } from '../../src/index.js';
-import { ADAPTERS, type AdapterName } from '../support/adapters.js';
-import { createAppWithImports } from '../support/app-with-imports.js';
-import { allows, expectAnswer } from '../support/build-app.js';
-import { corsHeaders, preflight, http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { allows, corsHeaders, expectAnswer } from '../support/answers.js';
+import { http, preflight } from '../support/requests.js';
+import {
+  type AdapterName,
+  ADAPTERS,
+  createTestApp,
+} from '../support/test-app.js';
 import { letJestLoadFastifyStatic } from '../support/fastify-static-in-jest.js';
 import { RecordingLogger } from '../support/recording-logger.js';
 
@@ -89,7 +91,8 @@ describe.each(ADAPTERS)(
   (adapter) => {
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createAppWithImports({
+      app = await createTestApp({
+        bootstrap: 'nest-factory',
         adapter,
         cors: CorsModule.forRoot({
           default: DEFAULT,
@@ -204,18 +207,17 @@ describe.each(ADAPTERS)(
         ),
       );
     const docsApp = (policy: CorsPolicyRef | false, logger?: RecordingLogger) =>
-      createAppWithImports(
-        {
-          adapter,
-          cors: CorsModule.forRoot({
-            default: DEFAULT,
-            paths: [{ path: '/docs*', policy }],
-          }),
-          controllers: [DocsAdminController],
-          logger,
-        },
-        swagger,
-      );
+      createTestApp({
+        bootstrap: 'nest-factory',
+        adapter,
+        cors: CorsModule.forRoot({
+          default: DEFAULT,
+          paths: [{ path: '/docs*', policy }],
+        }),
+        controllers: [DocsAdminController],
+        appOptions: { logger },
+        configure: swagger,
+      });
 
     const logger = new RecordingLogger();
     /** `/docs*` read by the tools origin. */
@@ -346,7 +348,8 @@ describe.each(ADAPTERS)(
     let covered: INestApplication;
     let uncovered: INestApplication;
     const staticApp = (paths: CorsModuleOptions['paths']) =>
-      createAppWithImports({
+      createTestApp({
+        bootstrap: 'nest-factory',
         adapter,
         cors: CorsModule.forRoot({ default: DEFAULT, paths }),
         imports: [
@@ -444,21 +447,20 @@ describe.each(ADAPTERS)(
   (adapter) => {
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createAppWithImports(
-        {
-          adapter,
-          cors: CorsModule.forRoot({
-            default: DEFAULT,
-            policies: { spa: SPA_POLICY },
-            paths: [
-              { path: '/auth/admin*', policy: false },
-              { path: '/auth*', policy: 'spa' },
-              { path: '/health', policy: { origin: '*' } },
-            ],
-          }),
-        },
-        (nest) => mountRawHandlers(nest, adapter),
-      );
+      app = await createTestApp({
+        bootstrap: 'nest-factory',
+        adapter,
+        cors: CorsModule.forRoot({
+          default: DEFAULT,
+          policies: { spa: SPA_POLICY },
+          paths: [
+            { path: '/auth/admin*', policy: false },
+            { path: '/auth*', policy: 'spa' },
+            { path: '/health', policy: { origin: '*' } },
+          ],
+        }),
+        configure: (nest) => mountRawHandlers(nest, adapter),
+      });
     });
     afterAll(() => app.close());
 
@@ -563,14 +565,13 @@ describe('Express apps run as middleware (express)', () => {
   ])(
     'leave the CORS headers to the route policy %s',
     async (_, parts, configure) => {
-      const app = await createAppWithImports(
-        {
-          adapter: 'express',
-          cors: CorsModule.forRoot({ default: DEFAULT }),
-          ...parts,
-        },
-        configure,
-      );
+      const app = await createTestApp({
+        bootstrap: 'nest-factory',
+        adapter: 'express',
+        cors: CorsModule.forRoot({ default: DEFAULT }),
+        ...parts,
+        configure: configure,
+      });
       try {
         expectAnswer(await get(app, '/wrapped', APP), 200, allows(APP), 'ok');
         expectAnswer(await get(app, '/wrapped', OTHER), 200, {}, 'ok');
@@ -640,9 +641,11 @@ describe.each([true, false])(
     });
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createAppWithImports(
-        { adapter: 'express', cors: CorsModule.forRoot({ default: DEFAULT }) },
-        (nest) => {
+      app = await createTestApp({
+        bootstrap: 'nest-factory',
+        adapter: 'express',
+        cors: CorsModule.forRoot({ default: DEFAULT }),
+        configure: (nest) => {
           const instance = nest.getHttpAdapter().getInstance() as Express;
           if (!poweredBy) instance.disable('x-powered-by');
           FORMS.forEach(([, write], i) =>
@@ -652,7 +655,7 @@ describe.each([true, false])(
             }),
           );
         },
-      );
+      });
     });
     afterAll(() => app.close());
 
@@ -691,7 +694,8 @@ describe.each([true, false])(
 
 describe('other HTTP servers of the process (express)', () => {
   it('answer as they would without the module, while an app with it runs', async () => {
-    const app = await createAppWithImports({
+    const app = await createTestApp({
+      bootstrap: 'nest-factory',
       adapter: 'express',
       cors: CorsModule.forRoot({ default: DEFAULT }),
     });
@@ -718,15 +722,14 @@ describe('other HTTP servers of the process (express)', () => {
 
 describe.each(ADAPTERS)('paths rules without a default (%s)', (adapter) => {
   it('are the only CORS such an app has, besides decorators', async () => {
-    const app = await createAppWithImports(
-      {
-        adapter,
-        cors: CorsModule.forRoot({
-          paths: [{ path: '/health', policy: { origin: [APP] } }],
-        }),
-      },
-      (nest) => mountRawHandlers(nest, adapter),
-    );
+    const app = await createTestApp({
+      bootstrap: 'nest-factory',
+      adapter,
+      cors: CorsModule.forRoot({
+        paths: [{ path: '/health', policy: { origin: [APP] } }],
+      }),
+      configure: (nest) => mountRawHandlers(nest, adapter),
+    });
     try {
       expectAnswer(await get(app, '/health', APP), 200, allows(APP), 'healthy');
       expectAnswer(await get(app, '/metrics', APP), 200, {}, 'metrics');
@@ -743,7 +746,7 @@ describe.each(ADAPTERS)(
     const bootstrapError = async (
       paths: CorsModuleOptions['paths'],
     ): Promise<CorsConfigurationError> => {
-      const error: unknown = await createApp({
+      const error: unknown = await createTestApp({
         adapter,
         cors: CorsModule.forRoot({
           default: DEFAULT,

@@ -1,7 +1,6 @@
-import { Module } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { CorsModule } from '../../src/index.js';
+import { createTestApp } from '../support/test-app.js';
 
 class CustomAdapter extends ExpressAdapter {
   override getType() {
@@ -11,20 +10,13 @@ class CustomAdapter extends ExpressAdapter {
 
 describe('an HTTP adapter the module does not know', () => {
   it('fails bootstrap, naming the adapter and the supported ones', async () => {
-    @Module({
-      imports: [
-        CorsModule.forRoot({ default: { origin: ['https://a.example.com'] } }),
-      ],
-    })
-    class AppModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule],
-    }).compile();
-    const app = moduleRef.createNestApplication(new CustomAdapter(), {
-      logger: false,
-    });
-    await expect(app.init()).rejects.toThrow(
-      /Express and Fastify adapters.*runs on "custom"/,
-    );
+    await expect(
+      createTestApp({
+        cors: CorsModule.forRoot({
+          default: { origin: ['https://a.example.com'] },
+        }),
+        httpAdapter: new CustomAdapter(),
+      }),
+    ).rejects.toThrow(/Express and Fastify adapters.*runs on "custom"/);
   });
 });

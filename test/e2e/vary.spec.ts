@@ -2,14 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import {
   APP_ORIGIN,
   EVIL_ORIGIN,
-  createTestApp,
-} from '../fixtures/test-app.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { http } from '../support/cors-requests.js';
+  createSampleApp,
+} from '../fixtures/sample-app.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 describe.each(ADAPTERS)('Vary (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp(adapter)));
+  beforeAll(async () => (app = await createSampleApp(adapter)));
   afterAll(() => app.close());
 
   it('carries Vary: Origin whether the origin is allowed, denied or absent', async () => {

@@ -2,26 +2,20 @@ import {
   type CanActivate,
   Controller,
   Get,
-  Module,
   Post,
   UseGuards,
   VersioningType,
 } from '@nestjs/common';
-import {
-  FastifyAdapter,
-  type NestFastifyApplication,
-} from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
-import { createApp } from '../support/create-app.js';
+import { http, preflight } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 import type { INestApplication } from '@nestjs/common';
 import {
   APP_ORIGIN,
   PARTNER_ORIGIN,
-  createTestApp,
-} from '../fixtures/test-app.js';
-import { http, preflight } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+  createSampleApp,
+} from '../fixtures/sample-app.js';
 import {
   expectCorsPreflight,
   expectCorsRequest,
@@ -29,7 +23,7 @@ import {
 
 describe.each(ADAPTERS)('which policy applies (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp(adapter)));
+  beforeAll(async () => (app = await createSampleApp(adapter)));
   afterAll(() => app.close());
   const get = (path: string, origin: string) =>
     http(app).get(path).set('Origin', origin);
@@ -214,23 +208,21 @@ describe.each(ADAPTERS)(
 
     let app: INestApplication;
     beforeAll(async () => {
-      app = await createApp(
-        {
-          adapter,
-          cors: CorsModule.forRoot({}),
-          // OrdersV1Controller first: its route is the one the path alone points to.
-          controllers: [
-            OrdersV1Controller,
-            CatalogV1Controller,
-            CatalogV2Controller,
-          ],
-        },
-        (app) =>
+      app = await createTestApp({
+        adapter,
+        cors: CorsModule.forRoot({}),
+        // OrdersV1Controller first: its route is the one the path alone points to.
+        controllers: [
+          OrdersV1Controller,
+          CatalogV1Controller,
+          CatalogV2Controller,
+        ],
+        configure: (app) =>
           app.enableVersioning({
             type: VersioningType.HEADER,
             header: 'X-Api-Version',
           }),
-      );
+      });
     });
     afterAll(() => app.close());
 
@@ -307,27 +299,16 @@ describe("which policy applies, with Fastify's router options", () => {
   }
 
   it('reads paths with the router options Fastify runs with (useSemicolonDelimiter)', async () => {
-    @Module({
-      imports: [
-        CorsModule.forRoot({
-          default: { origin: [APP_ORIGIN], credentials: true },
-        }),
-      ],
+    const app = await createTestApp({
+      cors: CorsModule.forRoot({
+        default: { origin: [APP_ORIGIN], credentials: true },
+      }),
       controllers: [AdminController],
-    })
-    class AppModule {}
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule],
-    }).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(
-      new FastifyAdapter({
+      httpAdapter: new FastifyAdapter({
         // Fastify 5 reads it here; Nest's option types do not list it yet.
         routerOptions: { useSemicolonDelimiter: true },
       } as ConstructorParameters<typeof FastifyAdapter>[0]),
-      { logger: false },
-    );
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    });
     const res = await http(app).get('/admin/users;x').set('Origin', APP_ORIGIN);
     expect(res.text).toBe('admin');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();

@@ -1,11 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { APP_ORIGIN, calls, createTestApp } from '../fixtures/test-app.js';
-import { corsHeaders, http } from '../support/cors-requests.js';
-import { ADAPTERS } from '../support/adapters.js';
+import { APP_ORIGIN, calls, createSampleApp } from '../fixtures/sample-app.js';
+import { corsHeaders } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS } from '../support/test-app.js';
 
 describe.each(ADAPTERS)('which requests are CORS requests (%s)', (adapter) => {
   let app: INestApplication;
-  beforeAll(async () => (app = await createTestApp(adapter)));
+  beforeAll(async () => (app = await createSampleApp(adapter)));
   afterAll(() => app.close());
   beforeEach(() => (calls.length = 0));
 

@@ -2,10 +2,9 @@ import { describe, it } from '@jest/globals';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { CorsModule } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { allows, expectAnswer } from '../support/build-app.js';
-import { http } from '../support/cors-requests.js';
-import { createApp } from '../support/create-app.js';
+import { allows, expectAnswer } from '../support/answers.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -31,7 +30,7 @@ class RawController {
 
 describe.each(ADAPTERS)('writeHeader() (%s)', (adapter) => {
   it("issue 22 case 8: gets the same headers as writeHead(), in place of the handler's own", async () => {
-    const app = await createApp({
+    const app = await createTestApp({
       adapter,
       cors: CorsModule.forRoot({ default: { origin: [APP] } }),
       controllers: [RawController],

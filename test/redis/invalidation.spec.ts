@@ -3,10 +3,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
-import { ADAPTERS } from '../support/adapters.js';
-import { createApp } from '../support/create-app.js';
+import { http } from '../support/requests.js';
+import { ADAPTERS, createTestApp } from '../support/test-app.js';
 import { freePort } from '../support/free-port.js';
-import { http } from '../support/cors-requests.js';
 import {
   CorsInvalidationBus,
   REDIS_URL,
@@ -67,7 +66,7 @@ describe.each(ADAPTERS)(
       const port = await freePort();
       redis = await startRedis(port);
       const instance = () =>
-        createApp({
+        createTestApp({
           adapter,
           cors: CorsModule.forRoot({
             providerCache: { ttl: 10 * 60_000 },

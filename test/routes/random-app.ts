@@ -1,7 +1,6 @@
 import {
   Controller,
   type INestApplication,
-  Module,
   RequestMapping,
   Res,
   RequestMethod,
@@ -11,10 +10,10 @@ import {
 } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { NestFactory } from '@nestjs/core';
 import Fastify from 'fastify';
 import fc from 'fast-check';
 import { CorsModule, CorsPolicy } from '../../src/index.js';
+import { createTestApp } from '../support/test-app.js';
 
 /** The policies of a random app: `p0`… each allows one origin of its own; the default is `p0`. */
 export interface PolicySpec {
@@ -243,14 +242,7 @@ export async function bootApp(
       { origin: [policy.origin], credentials: policy.credentials },
     ]),
   );
-  @Module({
-    imports: withCors ? [CorsModule.forRoot({ default: 'p0', policies })] : [],
-    controllers: buildControllers(spec),
-  })
-  class AppModule {}
-  const options = {
-    logger: false as const,
-    abortOnError: false,
+  const appOptions = {
     ...(spec.variant === 'express-specificity' && {
       routeResolutionStrategy: 'specificity' as const,
     }),
@@ -263,33 +255,40 @@ export async function bootApp(
     : spec.variant === 'fastify-instance'
       ? new FastifyAdapter(Fastify(spec.fastifyOptions))
       : new FastifyAdapter({ routerOptions: spec.fastifyOptions });
-  const app = await NestFactory.create(AppModule, adapter, options);
-  try {
-    if (spec.versioning)
-      app.enableVersioning({
-        type: VersioningType.HEADER,
-        header: 'X-Api-Version',
-      });
-    if (spec.prefix)
-      app.setGlobalPrefix(spec.prefix.path, {
-        exclude: spec.prefix.exclude ? [spec.prefix.exclude] : [],
-      });
-    const instance = app.getHttpAdapter().getInstance() as {
-      get(path: string, handler: (...args: never[]) => unknown): unknown;
-    };
-    type RawResponse = {
-      header(name: string, value: string): RawResponse;
-      send(body: string): unknown;
-    };
-    for (const path of spec.rawRoutes) {
-      instance.get(path, (_: unknown, res: RawResponse) =>
-        res.header(HANDLER_HEADER, RAW_HANDLER).send(path),
-      );
-    }
-    await app.listen(0, '127.0.0.1');
-    return app;
-  } catch (error) {
-    await app.close();
-    throw error;
+  return createTestApp({
+    bootstrap: 'nest-factory',
+    httpAdapter: adapter,
+    cors: withCors
+      ? CorsModule.forRoot({ default: 'p0', policies })
+      : undefined,
+    controllers: buildControllers(spec),
+    appOptions,
+    configure: (app) => configure(app, spec),
+    listen: true,
+  });
+}
+
+/** Versioning, the global prefix and raw routes on the instance, as `spec` asks. */
+function configure(app: INestApplication, spec: AppSpec): void {
+  if (spec.versioning)
+    app.enableVersioning({
+      type: VersioningType.HEADER,
+      header: 'X-Api-Version',
+    });
+  if (spec.prefix)
+    app.setGlobalPrefix(spec.prefix.path, {
+      exclude: spec.prefix.exclude ? [spec.prefix.exclude] : [],
+    });
+  const instance = app.getHttpAdapter().getInstance() as {
+    get(path: string, handler: (...args: never[]) => unknown): unknown;
+  };
+  type RawResponse = {
+    header(name: string, value: string): RawResponse;
+    send(body: string): unknown;
+  };
+  for (const path of spec.rawRoutes) {
+    instance.get(path, (_: unknown, res: RawResponse) =>
+      res.header(HANDLER_HEADER, RAW_HANDLER).send(path),
+    );
   }
 }
