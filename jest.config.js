@@ -7,6 +7,12 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-  // Needs Debian's redis-server: `npm run test:redis`, which CI runs after installing it.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/redis/'],
+  // Run apart, each by its own script, which CI runs too:
+  // test/redis needs Debian's redis-server (`npm run test:redis`);
+  // test/package builds and packs the package to check its manifest (`npm run test:package`).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/redis/',
+    '<rootDir>/test/package/',
+  ],
 };
