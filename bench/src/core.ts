@@ -1,6 +1,7 @@
 import { compilePolicy } from '../../dist/core/compile-policy.js';
 import type { CompiledCorsPolicy } from '../../dist/core/compiled-policy.js';
-import type { CorsPolicyOptions, CorsRequest } from 'nestjs-cors-policy';
+import type { AskOriginFunction } from '../../dist/core/cors-decision.js';
+import type { CorsPolicyOptions } from 'nestjs-cors-policy';
 
 /** Compiles a policy with the library's core, or fails with its issues. */
 export function compile(options: CorsPolicyOptions): CompiledCorsPolicy {
@@ -9,7 +10,7 @@ export function compile(options: CorsPolicyOptions): CompiledCorsPolicy {
   return policy;
 }
 
-/** The `request` argument of `decide()`: a static policy never calls it. */
-export const noRequest = (): CorsRequest => {
-  throw new Error('a static policy never needs the request');
+/** The `ask` argument of `decide()`: a policy without an origin function never calls it. */
+export const noOriginFunction: AskOriginFunction = () => {
+  throw new Error('a policy without an origin function never asks one');
 };

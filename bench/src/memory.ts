@@ -1,14 +1,14 @@
 /**
  * In-process memory check, run with `--expose-gc`: a million decisions for distinct random
- * origins, through the core's `decide()` and through the module's engine in a booted app.
+ * origins, through the core's `decide()` and through the module's deciders in a booted app.
  * Sends a `MemoryResult[]` to the parent.
  */
 import { decide } from '../../dist/core/cors-decision.js';
-import { CorsEngine } from '../../dist/nest/cors-engine.js';
 import { CorsInstaller } from '../../dist/nest/cors-installer.js';
+import { CorsRouting } from '../../dist/nest/cors-routing.js';
 import { toCorsRequest } from '../../dist/nest/cors-request.js';
 import { createBenchApp } from './app.js';
-import { compile, noRequest } from './core.js';
+import { compile, noOriginFunction } from './core.js';
 import { ALLOWED_ORIGIN, distinctOrigin, MIXED_POLICY } from './policy.js';
 
 export interface MemoryResult {
@@ -38,29 +38,26 @@ function measure(name: string, call: (origin: string) => unknown) {
 const policy = compile(MIXED_POLICY);
 const app = await createBenchApp('module-mixed', 0);
 await app.init();
-const engine = app.get(CorsEngine, { strict: false });
+const routing = app.get(CorsRouting, { strict: false });
 const installer = app.get(CorsInstaller, { strict: false });
-const where = () => '/items';
 const evaluate = (origin: string) => {
   const request = toCorsRequest('GET', '/items', { origin }, {});
-  const sources = engine.sourcesOf(
-    installer.routesOf('GET', '/items'),
-    '/items',
-  );
-  return engine.decide(request, sources, { where });
+  return routing
+    .deciderOf(installer.routesOf('GET', '/items'), '/items')
+    .decide({ request, ownMethod: false });
 };
 const check = evaluate(ALLOWED_ORIGIN);
 if (check instanceof Promise || !check?.allowed) {
   throw new Error(
-    'the engine does not allow GET /items from the allowed origin',
+    'the module does not allow GET /items from the allowed origin',
   );
 }
 
 const results: MemoryResult[] = [
   measure('decide() (core)', (origin) =>
-    decide(policy, { origin, preflight: false }, noRequest),
+    decide(policy, { origin, preflight: false }, noOriginFunction),
   ),
-  measure('route lookup + CorsEngine.decide()', evaluate),
+  measure('route lookup + CorsDecider.decide()', evaluate),
 ];
 await app.close();
 process.send!(results);

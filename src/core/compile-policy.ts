@@ -1,6 +1,5 @@
 import type { CompiledCorsPolicy } from './compiled-policy.js';
 import type { CorsConfigIssue, CorsConfigIssueCode } from './config-issue.js';
-import { CorsDecisionCache } from './cors-decision-cache.js';
 import type { CorsPolicyOptions } from './cors-policy-options.js';
 import { insecureOriginOf } from './insecure-origin.js';
 import { OriginMatcher } from './origin-matcher.js';
@@ -234,7 +233,6 @@ export function compilePolicy(
     allowPrivateNetwork,
     optionsSuccessStatus: status,
     reportOnly: reportOnly.policy,
-    decisions: origin.originFunction ? undefined : new CorsDecisionCache(),
     vary: varyOrigin ? 'Origin' : undefined,
     preflightVary:
       preflightVary.length > 0 ? preflightVary.join(', ') : undefined,

@@ -1,4 +1,3 @@
-import type { CorsDecisionCache } from './cors-decision-cache.js';
 import type { CorsOriginFunction } from './cors-policy-options.js';
 import type { OriginMatcher } from './origin-matcher.js';
 
@@ -30,6 +29,4 @@ export interface CompiledCorsPolicy {
   readonly preflightVary: string | undefined;
   /** A candidate evaluated beside this policy on every request, and reported where it differs. */
   readonly reportOnly: CompiledCorsPolicy | undefined;
-  /** The decisions of actual requests it keeps (see `CorsDecisionCache`); none with an origin function. */
-  readonly decisions: CorsDecisionCache | undefined;
 }

@@ -95,14 +95,13 @@ export type AskOriginFunction = (
 ) => Promise<OriginVerdict>;
 
 /**
- * Checks the `Origin` header against the policy. Synchronous unless the policy has an
- * origin function, which `ask` calls.
+ * Checks the `Origin` header against the policy, short of its origin function: `undefined`
+ * where the function is to be asked.
  */
-export function checkOrigin(
+export function checkListedOrigin(
   policy: CompiledCorsPolicy,
   origin: string | string[] | undefined,
-  ask: AskOriginFunction,
-): OriginVerdict | Promise<OriginVerdict> {
+): OriginVerdict | undefined {
   if (origin === undefined) return NO_ORIGIN;
   if (typeof origin !== 'string') return MALFORMED;
   if (origin === 'null') {
@@ -114,7 +113,22 @@ export function checkOrigin(
   if (policy.anyOrigin !== undefined) return ALLOWED;
   if (policy.matcher)
     return policy.matcher.matches(origin) ? ALLOWED : NOT_ALLOWED;
-  return ask(policy.originFunction!, origin);
+  return undefined;
+}
+
+/**
+ * Checks the `Origin` header against the policy. Synchronous unless the policy has an
+ * origin function, which `ask` calls.
+ */
+export function checkOrigin(
+  policy: CompiledCorsPolicy,
+  origin: string | string[] | undefined,
+  ask: AskOriginFunction,
+): OriginVerdict | Promise<OriginVerdict> {
+  return (
+    checkListedOrigin(policy, origin) ??
+    ask(policy.originFunction!, origin as string)
+  );
 }
 
 /** The headers of an actual (non-preflight) response, once the origin has been checked. */
@@ -249,16 +263,8 @@ export function decide(
       preflightDecision(policy, origin, v, input);
     return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);
   }
-  const { decisions } = policy;
-  const echo = typeof origin === 'string' && decisions?.echoOf(origin);
-  if (echo) return echo;
   const verdict = checkOrigin(policy, origin, ask);
-  if (verdict instanceof Promise)
-    return verdict.then((v) => actualDecision(policy, origin, v));
-  if (!decisions) return actualDecision(policy, origin, verdict);
-  const code = verdict.allowed ? 'allowed' : verdict.code;
-  return (
-    decisions.forCode(code) ??
-    decisions.keep(origin, code, actualDecision(policy, origin, verdict))
-  );
+  return verdict instanceof Promise
+    ? verdict.then((v) => actualDecision(policy, origin, v))
+    : actualDecision(policy, origin, verdict);
 }

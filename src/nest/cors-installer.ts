@@ -16,7 +16,7 @@ import type {
 } from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
 import { useResponseHook } from './adapters/response-hook.js';
-import { CorsEngine } from './cors-engine.js';
+import { CorsRouting } from './cors-routing.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { isRouteHandler } from './nest-internals.js';
@@ -53,14 +53,14 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly discovery: DiscoveryService,
-    engine: CorsEngine,
+    routing: CorsRouting,
     private readonly registry: CorsPolicyRegistry,
     private readonly routes: CorsRouteTable,
   ) {
     adapterHost.init$.subscribe(() => {
       const adapter = adapterHost.httpAdapter;
       this.otherCors = new OtherCors(adapter);
-      this.binding = createCorsBinding(adapter, engine);
+      this.binding = createCorsBinding(adapter, routing);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();
     });
   }
@@ -132,9 +132,9 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     for (const route of this.routes.routes()) {
       this.logger.verbose(`${route.id} → ${route.source?.name ?? 'no CORS'}`);
     }
-    for (const { pattern, sources } of this.registry.paths) {
+    for (const { pattern, source } of this.registry.paths) {
       this.logger.verbose(
-        `paths ${pattern.text} → ${sources[0]?.name ?? 'no CORS'}`,
+        `paths ${pattern.text} → ${source?.name ?? 'no CORS'}`,
       );
     }
     this.otherCors?.report((message) => this.logger.warn(message));
@@ -169,12 +169,6 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
         `${JSON.stringify(pattern.text)} also covers ${ids.join(', ')}, which keep${ids.length === 1 ? 's' : ''} the policy of ${ids.length === 1 ? 'its' : 'their'} controller; paths rules apply only to responses no controller produces`,
       );
     });
-  }
-
-  /** The `paths` rule that covers `path`, if any. */
-  pathRuleOf(path: string): string | undefined {
-    return this.registry.paths.find(({ pattern }) => pattern.matches(path))
-      ?.pattern.text;
   }
 
   /** For Nest's CSRF check: see `CorsService.trustedForCsrf`. */

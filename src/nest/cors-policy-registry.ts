@@ -15,14 +15,26 @@ import type {
 } from './cors-module-options.interface.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
-import { CorsPolicyProviders } from './cors-policy-providers.js';
+import { type CorsDecider, CorsDeciders } from './cors-decider.js';
+import { CorsProviderClient } from './cors-provider-client.js';
 import type { PolicySource } from './policy-source.js';
 
 /** A rule of the module's `paths` option, compiled. */
 export interface CorsPathPolicy {
   readonly pattern: PathPattern;
-  /** The policy it gives, as the engine takes it; `[undefined]` for no CORS. */
-  readonly sources: readonly [PolicySource | undefined];
+  /** The policy it gives; `undefined` for no CORS. */
+  readonly source: PolicySource | undefined;
+  /** Decides for the responses no controller produces under it: `paths /graphql`. */
+  readonly decider: CorsDecider;
+}
+
+/** The default policy, and its deciders. */
+interface CorsDefault {
+  readonly source: PolicySource | undefined;
+  /** For a response no route produced (a 404, a body-parser error): `(no route)`. */
+  readonly noRoute: CorsDecider;
+  /** For a route no controller owns: `(raw route)`. */
+  readonly rawRoute: CorsDecider;
 }
 
 /**
@@ -35,30 +47,35 @@ export class CorsPolicyRegistry {
   private readonly inline = new WeakMap<object, PolicySource>();
   private readonly found: CorsConfigIssue[] = [];
   private loaded:
-    | { default: PolicySource | undefined; paths: readonly CorsPathPolicy[] }
-    | undefined;
+    { default: CorsDefault; paths: readonly CorsPathPolicy[] } | undefined;
 
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
-    private readonly providers: CorsPolicyProviders,
+    private readonly providers: CorsProviderClient,
+    private readonly deciders: CorsDeciders,
   ) {}
 
   /** Compiles the module's policies; every provider must exist by then. */
   load(): void {
     const { policies = {}, default: ref } = this.options;
     for (const [name, each] of Object.entries(policies)) {
-      const source = this.sourceOf(
+      const source = this.compileSource(
         name,
         `policy ${JSON.stringify(name)}`,
         each,
       );
       if (source) this.named.set(name, source);
     }
+    const source =
+      ref === undefined || ref === false
+        ? undefined
+        : this.sourceOfRef(ref, 'default policy', 'default');
     this.loaded = {
-      default:
-        ref === undefined || ref === false
-          ? undefined
-          : this.refToSource(ref, 'default policy', 'default'),
+      default: {
+        source,
+        noRoute: this.deciders.of('(no route)', [source]),
+        rawRoute: this.deciders.of('(raw route)', [source]),
+      },
       paths: this.loadPaths(),
     };
   }
@@ -93,8 +110,9 @@ export class CorsPolicyRegistry {
       }
       const name = `paths ${parsed.pattern.text}`;
       const source =
-        policy === false ? undefined : this.refToSource(policy, subject, name);
-      return [{ pattern: parsed.pattern, sources: [source] }];
+        policy === false ? undefined : this.sourceOfRef(policy, subject, name);
+      const decider = this.deciders.of(name, [source]);
+      return [{ pattern: parsed.pattern, source, decider }];
     });
   }
 
@@ -105,7 +123,13 @@ export class CorsPolicyRegistry {
 
   /** The default policy, `undefined` for none. */
   get defaultSource(): PolicySource | undefined {
-    return this.loaded?.default;
+    return this.loaded?.default.source;
+  }
+
+  /** The decider of the default policy, for a response no route produced, or for a raw route. */
+  defaultDecider(raw: boolean): CorsDecider {
+    const { default: fallback } = this.loaded!;
+    return raw ? fallback.rawRoute : fallback.noRoute;
   }
 
   /** What is wrong with the configuration, found by `load()` and `forRoute()`. */
@@ -135,10 +159,10 @@ export class CorsPolicyRegistry {
       }
       return this.defaultSource;
     }
-    return this.refToSource(metadata, routeId, inlineName);
+    return this.sourceOfRef(metadata, routeId, inlineName);
   }
 
-  private refToSource(
+  private sourceOfRef(
     ref: CorsPolicyRef,
     subject: string,
     inlineName: string,
@@ -159,20 +183,20 @@ export class CorsPolicyRegistry {
     if (typeof ref === 'object' && ref !== null) {
       const cached = this.inline.get(ref);
       if (cached) return cached;
-      const source = this.sourceOf(inlineName, subject, ref);
+      const source = this.compileSource(inlineName, subject, ref);
       if (source) this.inline.set(ref, source);
       return source;
     }
-    return this.sourceOf(ref.name, subject, ref);
+    return this.compileSource(ref.name, subject, ref);
   }
 
-  private sourceOf(
+  private compileSource(
     name: string,
     subject: string,
     ref: CorsPolicyOptions | Type<CorsPolicyProvider>,
   ): PolicySource | undefined {
     if (typeof ref === 'function') {
-      return this.providers.sourceOf(ref, (message) =>
+      return this.providers.sourceOfProvider(ref, (message) =>
         this.report('invalid_provider', subject, 'provider', message),
       );
     }

@@ -2,6 +2,7 @@ import { Injectable, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { CORS_POLICY_METADATA } from './cors.constants.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
+import { CorsDeciders } from './cors-decider.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
 import { hostMatcherOf, routeMethodOf } from './nest-internals.js';
@@ -25,6 +26,7 @@ export class CorsRouteTable {
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
+    private readonly deciders: CorsDeciders,
     private readonly reflector: Reflector,
   ) {}
 
@@ -84,7 +86,7 @@ export class CorsRouteTable {
       id,
       controller,
       source,
-      sources: [source],
+      decider: this.deciders.of(id, [source]),
       matchesHost: hostMatcherOf(controller),
     };
     routes.set(methodName, route);

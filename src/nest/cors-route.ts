@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { CorsDecider } from './cors-decider.js';
 import type { PolicySource } from './policy-source.js';
 
 /** A controller method and the policy its requests get. */
@@ -8,15 +9,15 @@ export interface CorsRoute {
   readonly controller: Type;
   /** `undefined`: no CORS. */
   readonly source: PolicySource | undefined;
-  /** `[source]`, made once: what the route's requests are decided from. */
-  readonly sources: readonly [PolicySource | undefined];
+  /** Decides for the route's requests, from `source`. */
+  readonly decider: CorsDecider;
   /** For `@Controller({ host })`: `false` where its host filter surely refuses the hostname. */
   readonly matchesHost: ((hostname: string) => boolean) | undefined;
 }
 
 /**
- * What a request can reach, in the adapter's dispatch order: the routes of controllers, and
- * `null` for a route no controller owns (a raw adapter route, which gets the default policy).
- * Empty: no route at all, so the default policy.
+ * The candidates of a request: what it can reach, in the adapter's dispatch order, the routes
+ * of controllers, and `null` for a route no controller owns (a raw adapter route, which gets
+ * its `paths` rule's policy or the default). Empty: no route at all, so the same.
  */
 export type RouteCandidates = ReadonlyArray<CorsRoute | null>;

@@ -4,11 +4,13 @@ import {
   CORS_MODULE_OPTIONS,
   ConfigurableCorsModule,
 } from './cors-module.definition.js';
-import { CorsEngine } from './cors-engine.js';
+import { CorsDeciders } from './cors-decider.js';
 import { CorsInstaller } from './cors-installer.js';
-import { CorsPolicyProviders } from './cors-policy-providers.js';
+import { CorsObservers } from './cors-observers.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
+import { CorsProviderClient } from './cors-provider-client.js';
 import { CorsRouteTable } from './cors-route-table.js';
+import { CorsRouting } from './cors-routing.js';
 import { CorsService } from './cors.service.js';
 import { CorsGatewayPolicies } from './gateways/cors-gateway-policies.js';
 
@@ -21,10 +23,12 @@ import { CorsGatewayPolicies } from './gateways/cors-gateway-policies.js';
 @Module({
   imports: [DiscoveryModule],
   providers: [
-    CorsPolicyProviders,
+    CorsProviderClient,
+    CorsObservers,
+    CorsDeciders,
     CorsPolicyRegistry,
     CorsRouteTable,
-    CorsEngine,
+    CorsRouting,
     CorsInstaller,
     CorsService,
     CorsGatewayPolicies,

@@ -1,12 +1,13 @@
 import { Injectable, type Type } from '@nestjs/common';
 import type { CorsHeaders } from '../core/cors-decision.js';
 import type { CorsReasonCode } from '../core/cors-reason.js';
-import { describeCandidates } from './adapters/cors-dispatch.js';
-import { CorsEngine } from './cors-engine.js';
 import { CorsInstaller } from './cors-installer.js';
+import { CorsObservers } from './cors-observers.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
-import { CorsPolicyProviders } from './cors-policy-providers.js';
+import { CorsProviderClient } from './cors-provider-client.js';
 import { toCorsRequest } from './cors-request.js';
+import type { RouteCandidates } from './cors-route.js';
+import { CorsRouting } from './cors-routing.js';
 
 /**
  * A request to explain, as a browser would send it.
@@ -65,9 +66,10 @@ export interface CorsExplanation {
 @Injectable()
 export class CorsService {
   constructor(
-    private readonly engine: CorsEngine,
+    private readonly observers: CorsObservers,
     private readonly installer: CorsInstaller,
-    private readonly providers: CorsPolicyProviders,
+    private readonly routing: CorsRouting,
+    private readonly providers: CorsProviderClient,
   ) {}
 
   /**
@@ -93,7 +95,7 @@ export class CorsService {
    * (see the module's `debug` option), without a restart.
    */
   setDebug(enabled: boolean): void {
-    this.engine.setDebug(enabled);
+    this.observers.setDebug(enabled);
   }
 
   /**
@@ -141,29 +143,25 @@ export class CorsService {
       headers['access-control-request-headers'] = requestHeaders;
     const cors = toCorsRequest(method, withoutQuery(path), headers, undefined);
     const candidates = this.installer.routesOf(cors.method, cors.path);
-    const sources = this.engine.sourcesOf(candidates, cors.path);
-    const where = describeCandidates(candidates);
+    const decider = this.routing.deciderOf(candidates, cors.path);
     const rule = candidates.every((candidate) => candidate === null)
-      ? this.installer.pathRuleOf(cors.path)
+      ? this.routing.pathRuleOf(cors.path)
       : undefined;
     const base = {
-      route: rule ? `paths ${rule}` : candidates.length > 0 ? where : null,
+      route: rule
+        ? `paths ${rule}`
+        : candidates.length > 0
+          ? describeCandidates(candidates)
+          : null,
       preflight: cors.preflight,
       headers: {},
     };
-    const policy = sources.some((source) => !source)
-      ? null
-      : sources.map((source) => source!.name).join(' & ');
-    const ownMethod = cors.preflight && candidates.length > 0;
-    const [decision, candidate] = await Promise.all([
-      this.engine.decide(cors, sources, {
-        where: () => where,
-        ownMethod,
-        observed: false,
-      }),
-      this.engine.candidateDecision(cors, sources, ownMethod),
-    ]);
-    if (!decision) {
+    const policy = decider.sources.includes(undefined) ? null : decider.policy;
+    const { verdict, reportOnly } = await decider.explain({
+      request: cors,
+      ownMethod: cors.preflight && candidates.length > 0,
+    });
+    if (!verdict) {
       return {
         ...base,
         policy: null,
@@ -178,21 +176,26 @@ export class CorsService {
     return {
       ...base,
       policy,
-      allowed: decision.allowed,
-      reason: decision.allowed ? 'allowed' : decision.reason!,
-      code: decision.code,
-      status: decision.status,
-      headers: { ...decision.headers },
-      vary: decision.vary,
-      ...(candidate && {
+      allowed: verdict.allowed,
+      reason: verdict.allowed ? 'allowed' : verdict.reason!,
+      code: verdict.code,
+      status: verdict.status,
+      headers: { ...verdict.headers },
+      vary: verdict.vary,
+      ...(reportOnly && {
         reportOnly: {
-          allowed: candidate.allowed,
-          code: candidate.code,
-          reason: candidate.reason ?? 'allowed',
+          allowed: reportOnly.allowed,
+          code: reportOnly.code,
+          reason: reportOnly.reason ?? 'allowed',
         },
       }),
     };
   }
+}
+
+/** `A#get | B#get`: the routes a request may reach, `(raw route)` for one no controller owns. */
+function describeCandidates(candidates: RouteCandidates): string {
+  return candidates.map((route) => route?.id ?? '(raw route)').join(' | ');
 }
 
 function withoutQuery(path: string): string {

@@ -9,7 +9,10 @@ export type PolicySource =
       kind: 'provider';
       name: string;
       provider: CorsPolicyProvider;
-      /** This provider's answers by `cacheKey()`, with the module's `providerCache` on. */
+      /**
+       * This provider's answers by `cacheKey()`, with the module's `providerCache` on; `false`
+       * for an answer of no CORS, which the cache cannot hold as `undefined`.
+       */
       cache: LRUCache<string, CompiledCorsPolicy | false> | undefined;
     };
 
@@ -19,5 +22,5 @@ export interface PolicyFailure {
   code: 'provider_failed' | 'provider_timeout';
 }
 
-/** A policy for one request: compiled, `false` for no CORS, or a failure. */
-export type ResolvedPolicy = CompiledCorsPolicy | false | PolicyFailure;
+/** A provider's policy for one request: compiled, `undefined` for no CORS, or a failure. */
+export type ResolvedPolicy = CompiledCorsPolicy | undefined | PolicyFailure;

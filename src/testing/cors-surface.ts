@@ -103,7 +103,7 @@ export function corsSurface(app: INestApplication): CorsSurface {
   // In this order: the names are given as they are first met, then described.
   return {
     default: names.of(registry.defaultSource),
-    paths: registry.paths.map(({ pattern, sources: [source] }) => ({
+    paths: registry.paths.map(({ pattern, source }) => ({
       path: pattern.text,
       policy: names.of(source),
     })),

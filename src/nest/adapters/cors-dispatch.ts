@@ -1,8 +1,10 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import type { CorsRequest } from '../../core/cors-policy-options.js';
-import type { CorsEngine, CorsSources, CorsVerdict } from '../cors-engine.js';
+import type { CorsVerdict } from '../cors-context.js';
+import type { CorsDecider } from '../cors-decider.js';
 import type { RouteCandidates } from '../cors-route.js';
+import type { CorsRouting } from '../cors-routing.js';
 import { settle } from './settle.js';
 import {
   CORS_STATE,
@@ -31,7 +33,7 @@ export interface CorsAdapterPort<Req, Res> {
  */
 export class CorsDispatch<Req, Res> {
   constructor(
-    private readonly engine: CorsEngine,
+    private readonly routing: CorsRouting,
     private readonly port: CorsAdapterPort<Req, Res>,
   ) {}
 
@@ -51,9 +53,9 @@ export class CorsDispatch<Req, Res> {
     const candidates = routes.some((route) => route?.matchesHost)
       ? onHost(routes, this.port.hostname(req))
       : routes;
-    const sources = this.engine.sourcesOf(candidates, request.path);
-    const verdict = this.engine.decide(request, sources, {
-      where: () => describeCandidates(candidates),
+    const decider = this.routing.deciderOf(candidates, request.path);
+    const verdict = decider.decide({
+      request,
       ownMethod: request.preflight && candidates.length > 0,
     });
     const proceed = (settled: CorsVerdict) => {
@@ -61,7 +63,7 @@ export class CorsDispatch<Req, Res> {
         return this.port.answerPreflight(res, settled);
       recordState(this.port.holder(req), {
         request,
-        sources,
+        decider,
         verdict: settled,
       });
       next();
@@ -79,17 +81,13 @@ export class CorsDispatch<Req, Res> {
     const holder = this.port.holder(req);
     const state = holder[CORS_STATE];
     if (!state || state.request.preflight) return false;
+    const { request, decider, verdict } = state;
     const trusted =
-      trustsCredentials(state.verdict, state.request) ||
-      (state.sources.length > 1 &&
-        state.sources.some(
-          (source) =>
-            source?.kind === 'static' &&
-            trustsCredentials(
-              this.engine.decideNow(state.request, source),
-              state.request,
-            ),
-        ));
+      trustsCredentials(verdict, request) ||
+      (decider.sources.length > 1 &&
+        decider
+          .decisionsNow({ request, ownMethod: false })
+          .some((decision) => trustsCredentials(decision, request)));
     if (trusted) holder[CORS_STATE] = { ...state, trustedForCsrf: true };
     return trusted;
   }
@@ -106,8 +104,7 @@ export class CorsDispatch<Req, Res> {
    */
   enter(
     req: Req,
-    sources: CorsSources,
-    where: () => string,
+    decider: CorsDecider,
     run: () => unknown,
     fail: (error: unknown) => void,
     confirmHere = true,
@@ -117,13 +114,16 @@ export class CorsDispatch<Req, Res> {
     if (!state || state.request.preflight) return run();
     const next = (): unknown =>
       confirmHere ? this.confirm(req, run, fail) : run();
-    if (sameSources(state.sources, sources)) return next();
+    if (sameSources(state.decider, decider)) return next();
     const proceed = (verdict: CorsVerdict) => {
       const { request, trustedForCsrf } = state;
-      recordState(holder, { request, sources, verdict, trustedForCsrf });
+      recordState(holder, { request, decider, verdict, trustedForCsrf });
       return next();
     };
-    const verdict = this.engine.decide(state.request, sources, { where });
+    const verdict = decider.decide({
+      request: state.request,
+      ownMethod: false,
+    });
     return verdict instanceof Promise
       ? verdict.then(proceed).catch(fail)
       : proceed(verdict);
@@ -157,10 +157,13 @@ export class CorsDispatch<Req, Res> {
     return this.port.holder(req)[CORS_STATE];
   }
 
-  /** The sources of a response no controller produced, for the request `begin` saw. */
-  unownedSources(req: Req): CorsSources {
+  /**
+   * The decider of a response no controller produced, for the request `begin` saw: `raw` for
+   * a route no controller owns, else for no route.
+   */
+  unowned(req: Req, raw: boolean): CorsDecider {
     const state = this.current(req);
-    return this.engine.unownedSources(state ? state.request.path : '');
+    return this.routing.unowned(state ? state.request.path : '', raw);
   }
 }
 
@@ -190,15 +193,11 @@ function onHost(routes: RouteCandidates, hostname: string): RouteCandidates {
   return routes.filter((route) => route?.matchesHost?.(hostname) ?? true);
 }
 
-function sameSources(a: CorsSources, b: CorsSources): boolean {
+/** Whether two deciders decide from the same policies, so give the same answers. */
+function sameSources(a: CorsDecider, b: CorsDecider): boolean {
   return (
     a === b ||
-    (a.length === b.length && a.every((source, i) => source === b[i]))
+    (a.sources.length === b.sources.length &&
+      a.sources.every((source, i) => source === b.sources[i]))
   );
-}
-
-/** `A#get | B#get`, for the debug log. */
-export function describeCandidates(candidates: RouteCandidates): string {
-  if (candidates.length === 0) return '(no route)';
-  return candidates.map((route) => route?.id ?? '(raw route)').join(' | ');
 }

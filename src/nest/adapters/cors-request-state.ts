@@ -1,5 +1,6 @@
 import type { CorsRequest } from '../../core/cors-policy-options.js';
-import type { CorsSources, CorsVerdict } from '../cors-engine.js';
+import type { CorsVerdict } from '../cors-context.js';
+import type { CorsDecider } from '../cors-decider.js';
 
 /**
  * Property of Node's request object (Express's request, Fastify's `request.raw`) holding its
@@ -11,8 +12,8 @@ export const CORS_STATE = Symbol.for('nestjs-cors-policy:state');
 /** What the module has decided for a request so far. */
 export interface CorsRequestState {
   readonly request: CorsRequest;
-  /** The policies the verdict came from. */
-  readonly sources: CorsSources;
+  /** Who decided. */
+  readonly decider: CorsDecider;
   readonly verdict: CorsVerdict;
   /**
    * Nest's CSRF check trusted the request on this decision: the handler that runs must trust

@@ -1,5 +1,5 @@
 import type { HttpServer } from '@nestjs/common';
-import type { CorsEngine } from '../cors-engine.js';
+import type { CorsRouting } from '../cors-routing.js';
 import type { CorsHttpBinding } from './cors-http-binding.js';
 import { ExpressCorsBinding } from './express-cors-binding.js';
 import { FastifyCorsBinding } from './fastify-cors-binding.js';
@@ -7,13 +7,13 @@ import { FastifyCorsBinding } from './fastify-cors-binding.js';
 /** The binding for the application's HTTP adapter, or `undefined` when it is not supported. */
 export function createCorsBinding(
   adapter: HttpServer,
-  engine: CorsEngine,
+  routing: CorsRouting,
 ): CorsHttpBinding | undefined {
   switch (adapter.getType()) {
     case 'express':
-      return new ExpressCorsBinding(adapter, engine);
+      return new ExpressCorsBinding(adapter, routing);
     case 'fastify':
-      return new FastifyCorsBinding(adapter, engine);
+      return new FastifyCorsBinding(adapter, routing);
     default:
       return undefined;
   }

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseUrl from 'parseurl';
 import { showError } from '../../core/show-value.js';
 import { answerPreflight } from './apply-cors-headers.js';
-import type { CorsEngine, CorsSources } from '../cors-engine.js';
+import type { CorsDecider } from '../cors-decider.js';
+import type { CorsRouting } from '../cors-routing.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { hasHostFilter } from '../nest-internals.js';
@@ -60,10 +61,10 @@ export class ExpressCorsBinding implements CorsHttpBinding {
 
   constructor(
     private readonly adapter: HttpServer,
-    engine: CorsEngine,
+    routing: CorsRouting,
   ) {
     const app = (this.app = adapter.getInstance() as ExpressApp);
-    const dispatch = (this.dispatch = new CorsDispatch(engine, {
+    const dispatch = (this.dispatch = new CorsDispatch(routing, {
       holder: (req) => req,
       hostname: (req) => {
         // Express reads it through its request prototype, which it gives the request next.
@@ -144,8 +145,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       (original, self, args) => {
         args[0] = this.entering(
           args[0] as Handler,
-          (holder) => dispatch.unownedSources(holder),
-          () => '(no route)',
+          (holder) => dispatch.unowned(holder, false),
           false,
         );
         return original.apply(self, args);
@@ -187,8 +187,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
             ? this.tag(handle, route, passesOn, versioned)
             : this.entering(
                 handle,
-                (holder) => dispatch.unownedSources(holder),
-                () => '(raw route)',
+                (holder) => dispatch.unowned(holder, true),
                 true,
               );
           wrappers.set(handle, wrapper);
@@ -217,26 +216,19 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     passesOn: boolean,
     versioned: boolean,
   ): Handler {
-    const { sources } = route;
-    const tagged = this.entering(
-      handle,
-      () => sources,
-      () => route.id,
-      passesOn,
-      !versioned,
-    );
+    const { decider } = route;
+    const tagged = this.entering(handle, () => decider, passesOn, !versioned);
     this.handles.set(tagged, { route, passesOn });
     return tagged;
   }
 
   /**
-   * Runs `handle` once the policies `sources()` gives have decided for the request. A handler
+   * Runs `handle` once the decider `deciderOf()` gives has decided for the request. A handler
    * that `passesOn` may call `next()`: the earlier decision is then put back.
    */
   private entering(
     handle: Handler,
-    sources: (holder: Request) => CorsSources,
-    where: () => string,
+    deciderOf: (holder: Request) => CorsDecider,
     passesOn: boolean,
     confirmHere = true,
   ): Handler {
@@ -252,8 +244,7 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       }
       return dispatch.enter(
         req,
-        sources(req),
-        where,
+        deciderOf(req),
         () => handle.call(this, req, res, pass),
         next,
         confirmHere,

@@ -2,7 +2,8 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
 import { preflightHeaders } from './apply-cors-headers.js';
-import type { CorsEngine, CorsSources } from '../cors-engine.js';
+import type { CorsDecider } from '../cors-decider.js';
+import type { CorsRouting } from '../cors-routing.js';
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
@@ -85,10 +86,10 @@ export class FastifyCorsBinding implements CorsHttpBinding {
 
   constructor(
     private readonly adapter: HttpServer,
-    engine: CorsEngine,
+    routing: CorsRouting,
   ) {
     this.fastify = adapter.getInstance() as FastifyInstance;
-    const dispatch = (this.dispatch = new CorsDispatch(engine, {
+    const dispatch = (this.dispatch = new CorsDispatch(routing, {
       holder: (request) => request.raw,
       hostname: (request) => adapter.getRequestHostname?.(request) ?? '',
       answerPreflight,
@@ -96,10 +97,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
     this.fastify.addHook('onRoute', (options) => {
       // A route no controller owns runs under the default policy, decided where it runs.
       if (!this.registering) {
-        options.handler = this.entering(
-          options.handler,
-          (holder) => dispatch.unownedSources(holder),
-          () => '(raw route)',
+        options.handler = this.entering(options.handler, (holder) =>
+          dispatch.unowned(holder, true),
         );
       }
       const route = this.registering ?? null;
@@ -160,10 +159,8 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       this.adapter,
       ['setNotFoundHandler'],
       (original, self, args) => {
-        const notFound = this.entering(
-          args[0] as Handler,
-          (holder) => dispatch.unownedSources(holder),
-          () => '(no route)',
+        const notFound = this.entering(args[0] as Handler, (holder) =>
+          dispatch.unowned(holder, false),
         );
         const { begin } = this;
         // Fastify's router sends a malformed URL here before any request hook: decide first.
@@ -201,29 +198,23 @@ export class FastifyCorsBinding implements CorsHttpBinding {
    * its metadata, and its version from `version`.
    */
   private tag(handle: Handler, route: CorsRoute): Handler {
-    const { sources } = route;
+    const { decider } = route;
     return lookAlike(
-      this.entering(
-        handle,
-        () => sources,
-        () => route.id,
-      ),
+      this.entering(handle, () => decider),
       handle,
     );
   }
 
-  /** Runs `handle` once the policies `sources()` gives have decided for the request. */
+  /** Runs `handle` once the decider `deciderOf()` gives has decided for the request. */
   private entering(
     handle: Handler,
-    sources: (holder: FastifyRequest) => CorsSources,
-    where: () => string,
+    deciderOf: (holder: FastifyRequest) => CorsDecider,
   ): Handler {
     const { dispatch } = this;
     return function (this: unknown, request, reply) {
       return dispatch.enter(
         request,
-        sources(request),
-        where,
+        deciderOf(request),
         () => handle.call(this, request, reply),
         (error) => reply.send(error),
       );

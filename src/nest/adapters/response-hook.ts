@@ -52,7 +52,7 @@ export function useResponseHook(): () => void {
     if (!used) return;
     used = false;
     if (--hook.users > 0) return;
-    hook!.restore();
+    hook.restore();
     delete shared[INSTALLED];
   };
 }

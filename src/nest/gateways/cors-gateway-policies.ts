@@ -9,7 +9,8 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import parseUrl from 'parseurl';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
-import { CorsEngine, type CorsVerdict } from '../cors-engine.js';
+import type { CorsVerdict } from '../cors-context.js';
+import { type CorsDecider, CorsDeciders } from '../cors-decider.js';
 import type { CorsPolicyMetadata } from '../cors-policy.decorator.js';
 import { CorsPolicyRegistry } from '../cors-policy-registry.js';
 import { toCorsRequest } from '../cors-request.js';
@@ -42,6 +43,8 @@ interface GatewayServer {
   names: string;
   /** Their policies, each once; none where the module stays out. */
   sources: PolicySource[];
+  /** Decides from `sources`. */
+  decider: CorsDecider;
 }
 
 interface Gateway {
@@ -80,7 +83,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
     private readonly registry: CorsPolicyRegistry,
-    private readonly engine: CorsEngine,
+    private readonly deciders: CorsDeciders,
   ) {}
 
   /** The instance of the application `app`, for an adapter constructed with it. */
@@ -134,9 +137,11 @@ export class CorsGatewayPolicies implements OnModuleInit {
       const sources = [
         ...new Set(gateways.flatMap(({ source }) => source ?? [])),
       ];
+      const names = gateways.map(({ name }) => name).join(' | ');
       this.servers.set(key, {
-        names: gateways.map(({ name }) => name).join(' | '),
+        names,
         sources,
+        decider: this.deciders.of(names, sources),
       });
       if (sources.length > 0) this.check(gateways, this.served.get(key));
     }
@@ -173,8 +178,9 @@ export class CorsGatewayPolicies implements OnModuleInit {
       if (!cors && opening) this.logNoCors(server, request);
       return { allowed: cors?.allowed === true, preflight, cors };
     };
-    const verdict = this.engine.decide(request, server.sources, {
-      where: () => server.names,
+    const verdict = server.decider.decide({
+      request,
+      ownMethod: false,
       kind: opening ? 'WebSocket handshake' : undefined,
     });
     return verdict instanceof Promise ? verdict.then(finish) : finish(verdict);

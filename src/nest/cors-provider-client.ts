@@ -26,12 +26,12 @@ import { CorsTimeout, withinTimeout } from './within-timeout.js';
 type ProviderSource = Extract<PolicySource, { kind: 'provider' }>;
 
 /**
- * Policies computed per request by provider classes: finds each provider once, then asks it
- * per request, within `providerTimeout`, through its own bounded cache, compiling each
+ * Asks the provider classes that compute policies per request: finds each provider once, then
+ * asks it per request, within `providerTimeout`, through its own bounded cache, compiling each
  * distinct object it returns once.
  */
 @Injectable()
-export class CorsPolicyProviders {
+export class CorsProviderClient {
   private readonly logger = new Logger('CorsModule');
   private readonly settings: ProviderSettings;
   /** What is wrong with `providerTimeout` and `providerCache`. */
@@ -65,7 +65,7 @@ export class CorsPolicyProviders {
   }
 
   /** The source of provider class `type`; `report` gets what makes it unusable. */
-  sourceOf(
+  sourceOfProvider(
     type: Type<CorsPolicyProvider>,
     report: (message: string) => void,
   ): ProviderSource | undefined {
@@ -115,7 +115,7 @@ export class CorsPolicyProviders {
    * The policy of a provider for one request. A throw, a rejection, an invalid answer, or no
    * answer within `providerTimeout` fails: the request is denied.
    */
-  resolve(
+  ask(
     source: ProviderSource,
     request: CorsRequest,
   ): ResolvedPolicy | Promise<ResolvedPolicy> {
@@ -124,7 +124,7 @@ export class CorsPolicyProviders {
     try {
       key = cache && provider.cacheKey?.(request);
       const hit = key === undefined ? undefined : cache!.get(key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return hit === false ? undefined : hit;
       const answer = provider.getPolicy(request);
       if (!(answer instanceof Promise)) return this.accept(source, key, answer);
       const asked = this.invalidations.get(source);
@@ -176,8 +176,12 @@ export class CorsPolicyProviders {
         ),
       );
     }
-    const policy = answer === false ? false : this.compileAnswer(name, answer);
-    if (policy !== false && 'failure' in policy) return policy;
+    if (answer === false) {
+      if (key !== undefined) cache!.set(key, false);
+      return undefined;
+    }
+    const policy = this.compileAnswer(name, answer);
+    if ('failure' in policy) return policy;
     if (key !== undefined) cache!.set(key, policy);
     return policy;
   }

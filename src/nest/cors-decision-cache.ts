@@ -1,5 +1,11 @@
-import type { CorsDecision, CorsInput } from './cors-decision.js';
-import type { CorsReasonCode } from './cors-reason.js';
+import type { CompiledCorsPolicy } from '../core/compiled-policy.js';
+import {
+  actualDecision,
+  checkListedOrigin,
+  type CorsDecision,
+  type CorsInput,
+} from '../core/cors-decision.js';
+import type { CorsReasonCode } from '../core/cors-reason.js';
 
 /** Most origins one policy keeps the echo of; the list starts over when it is full. */
 const MAX_ECHOED_ORIGINS = 16;
@@ -8,8 +14,8 @@ const MAX_ECHOED_ORIGINS = 16;
 const MAX_ECHOED_LENGTH = 300;
 
 /**
- * The decisions a policy gave actual (non-preflight) requests. Without an origin function, an
- * actual request's decision depends on its `Origin` alone:
+ * The decisions a policy without an origin function gave actual (non-preflight) requests,
+ * which depend on their `Origin` alone:
  * - a decision that echoes the origin is kept for that origin, for at most 16 origins of at most
  *   300 characters: the origins an app serves over and over (its own front ends) are checked
  *   once;
@@ -26,8 +32,22 @@ export class CorsDecisionCache {
   private readonly echoes: CorsDecision[] = [];
   private readonly byCode = new Map<CorsReasonCode, CorsDecision>();
 
-  /** The decision kept that echoes `origin`, if any. */
-  echoOf(origin: string): CorsDecision | undefined {
+  constructor(private readonly policy: CompiledCorsPolicy) {}
+
+  /** The decision for an actual request from `origin`: the one kept, else a new one, kept. */
+  decide(origin: CorsInput['origin']): CorsDecision {
+    const { policy } = this;
+    const echo = typeof origin === 'string' && this.echoOf(origin);
+    if (echo) return echo;
+    const verdict = checkListedOrigin(policy, origin)!;
+    const code = verdict.allowed ? 'allowed' : verdict.code;
+    return (
+      this.byCode.get(code) ??
+      this.keep(origin, code, actualDecision(policy, origin, verdict))
+    );
+  }
+
+  private echoOf(origin: string): CorsDecision | undefined {
     const { origins } = this;
     for (let i = 0; i < origins.length; i++) {
       if (origins[i] === origin) return this.echoes[i];
@@ -35,16 +55,7 @@ export class CorsDecisionCache {
     return undefined;
   }
 
-  /** The decision kept for an origin whose check gave `code`, where it does not echo the origin. */
-  forCode(code: CorsReasonCode): CorsDecision | undefined {
-    return this.byCode.get(code);
-  }
-
-  /**
-   * Keeps `decision`, made for a request from `origin` whose check gave `code`, and returns it,
-   * frozen.
-   */
-  keep(
+  private keep(
     origin: CorsInput['origin'],
     code: CorsReasonCode,
     decision: CorsDecision,
