@@ -151,6 +151,7 @@ describe('withCorsHeaders', () => {
     async (_, setBefore) => {
       const server = createServer((_req, res) => {
         if (setBefore) res.setHeader('X-Before', 'b');
+        // A list or an object, as withCorsHeaders() chose: writeHead() takes either.
         res.writeHead(
           200,
           withCorsHeaders(res, ALLOWED, GIVEN) as OutgoingHttpHeader[],
