@@ -64,4 +64,42 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Every access to an internal of Nest, Express, Fastify, Node or Socket.IO is a named
+    // function of src/nest/internals, with a canary spec (docs/architecture.md lists them).
+    files: ['src/nest/**/*.ts'],
+    ignores: ['src/nest/internals/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...[
+          'stack',
+          'router',
+          'routeOptions',
+          'is404',
+          'initialConfig',
+          'init$',
+          'writeHead',
+          'writeHeader',
+          'applyVersionFilter',
+          'setNotFoundHandler',
+          'setOnRequestHook',
+          'enableCors',
+          'hasPlugin',
+          'engine',
+        ].map((property) => ({
+          property,
+          message: `${property} is a framework internal: reach it through a function of src/nest/internals.`,
+        })),
+        ...['getMetadata', 'defineMetadata', 'getMetadataKeys'].map(
+          (property) => ({
+            object: 'Reflect',
+            property,
+            message:
+              "Nest's metadata is a framework internal: read it through a function of src/nest/internals.",
+          }),
+        ),
+      ],
+    },
+  },
 );

@@ -19,10 +19,14 @@ import { useResponseHook } from './adapters/response-hook.js';
 import { CorsRouting } from './cors-routing.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
-import { isRouteHandler } from './nest-internals.js';
+import { onHttpAdapter } from './internals/nest-adapter.js';
+import { isRouteHandler } from './internals/nest-metadata.js';
 import { OtherCors } from './other-cors.js';
 import { isRouteHandle } from './route-handle.js';
-import { markRouteOwners, type OwnedController } from './route-owners.js';
+import {
+  markRouteOwners,
+  type OwnedController,
+} from './internals/route-owners.js';
 
 /** The methods a `paths` rule is checked with against controller routes. */
 const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -57,8 +61,7 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly registry: CorsPolicyRegistry,
     private readonly routes: CorsRouteTable,
   ) {
-    adapterHost.init$.subscribe(() => {
-      const adapter = adapterHost.httpAdapter;
+    onHttpAdapter(adapterHost, (adapter) => {
       this.otherCors = new OtherCors(adapter);
       this.binding = createCorsBinding(adapter, routing);
       if (!this.binding) this.unsupportedAdapter = adapter.getType();

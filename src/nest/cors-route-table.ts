@@ -5,8 +5,8 @@ import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
 import { CorsDeciders } from './cors-decider.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import type { CorsRoute } from './cors-route.js';
-import { hostMatcherOf, routeMethodOf } from './nest-internals.js';
-import { routeOwnerOf } from './route-owners.js';
+import { hostMatcherOf, routeMethodOf } from './internals/nest-metadata.js';
+import { routeOwnerOf } from './internals/route-owners.js';
 import type { RouteHandle } from './route-handle.js';
 
 /** A controller route as Nest handed it to the adapter. */

@@ -1,4 +1,7 @@
 import type { HttpServer } from '@nestjs/common';
+import { countExpressMiddleware } from './internals/express-app.js';
+import { whenFastifyHasPlugin } from './internals/fastify-instance.js';
+import { interceptEnableCors } from './internals/nest-adapter.js';
 
 /**
  * The name of the function the `cors` package's `cors()` returns (`corsMiddleware`, in
@@ -15,17 +18,6 @@ const CORS_MIDDLEWARE_NAME = 'corsMiddleware';
  */
 const FASTIFY_CORS = '@fastify/cors';
 
-/** The parts of an Express 5 router, and of its layers, read here. */
-interface ExpressRouter {
-  stack?: Array<{ handle?: unknown; route?: unknown }>;
-}
-
-/** The parts of a Fastify instance read here. */
-interface FastifyInstance {
-  hasPlugin(name: string): boolean;
-  addHook(name: 'onReady', hook: (done: () => void) => void): unknown;
-}
-
 /**
  * CORS the application sets up besides CorsModule: `app.enableCors()`, the `cors` package's
  * middleware on Express, `@fastify/cors` on Fastify. Each of them answers preflights the
@@ -36,11 +28,7 @@ export class OtherCors {
 
   /** Watches `adapter.enableCors()` from now on. */
   constructor(private readonly adapter: HttpServer) {
-    const enableCors = adapter.enableCors.bind(adapter);
-    adapter.enableCors = (...args) => {
-      this.enableCorsCalls++;
-      return enableCors(...args) as unknown;
-    };
+    interceptEnableCors(adapter, () => this.enableCorsCalls++);
   }
 
   /**
@@ -55,8 +43,9 @@ export class OtherCors {
     // Nest's Express adapter mounts one `cors` middleware for each `enableCors()` call.
     if (
       type === 'express' &&
-      countCorsMiddleware(
-        (this.adapter.getInstance() as { router?: ExpressRouter }).router,
+      countExpressMiddleware(
+        this.adapter.getInstance(),
+        (middleware) => middleware.name === CORS_MIDDLEWARE_NAME,
       ) > this.enableCorsCalls
     )
       found.push("app.use(cors()) (the cors package's middleware)");
@@ -69,44 +58,11 @@ export class OtherCors {
     } else if (type === 'fastify') {
       // Checked only without `enableCors()`: given a `hook` option, Nest's Fastify adapter
       // registers `@fastify/cors` for it, which the message above covers.
-      whenFastifyHasCors(this.adapter.getInstance() as FastifyInstance, () =>
+      whenFastifyHasPlugin(this.adapter.getInstance(), FASTIFY_CORS, () =>
         warn(
           `${FASTIFY_CORS}, registered on the Fastify instance, is active as well: it answers the preflights of routes without a policy and its headers fight this module's. Remove its register() call; CorsModule covers every route.`,
         ),
       );
     }
-  }
-}
-
-/**
- * How many `cors` middlewares `router` runs, in its own stack and in the routers mounted in it
- * (`app.use('/api', router)`). The handlers of routes are not counted.
- */
-function countCorsMiddleware(
-  router: ExpressRouter | undefined,
-  seen = new Set<unknown>(),
-): number {
-  if (!router || seen.has(router) || !Array.isArray(router.stack)) return 0;
-  seen.add(router);
-  let count = 0;
-  for (const { handle, route } of router.stack) {
-    if (route !== undefined || typeof handle !== 'function') continue;
-    if (handle.name === CORS_MIDDLEWARE_NAME) count++;
-    else count += countCorsMiddleware(handle as ExpressRouter, seen);
-  }
-  return count;
-}
-
-/** Calls `found` if `@fastify/cors` is among the plugins of `fastify`, once they are loaded. */
-function whenFastifyHasCors(fastify: FastifyInstance, found: () => void) {
-  if (fastify.hasPlugin(FASTIFY_CORS)) return found();
-  try {
-    fastify.addHook('onReady', (done) => {
-      if (fastify.hasPlugin(FASTIFY_CORS)) found();
-      done();
-    });
-  } catch {
-    // Fastify refuses hooks once it is ready: it has loaded its plugins, and none of them is
-    // `@fastify/cors`.
   }
 }

@@ -7,7 +7,26 @@ import type { CorsDecider } from '../cors-decider.js';
 import type { CorsRouting } from '../cors-routing.js';
 import type { CorsRoute } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
-import { hasHostFilter } from '../nest-internals.js';
+import {
+  expressRouteLayers,
+  expressRouterOf,
+  giveExpressRequestPrototype,
+  interceptExpressRequests,
+  layerMadeBy,
+  replaceRouteHandlers,
+} from '../internals/express-app.js';
+import {
+  type ExpressHandle,
+  type ExpressLayer,
+  expressRouteLookup,
+} from '../internals/express-route-index.js';
+import {
+  interceptNotFoundHandler,
+  interceptRouteRegistrations,
+  interceptVersionFilters,
+  isVersionFilter,
+} from '../internals/nest-adapter.js';
+import { hasHostFilter } from '../internals/nest-metadata.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import {
   type CorsHttpBinding,
@@ -16,28 +35,11 @@ import {
   routeOfCall,
 } from './cors-http-binding.js';
 import type { StatefulRequest } from './cors-request-state.js';
-import {
-  type ExpressHandle,
-  type ExpressLayer,
-  type ExpressRouter,
-  expressRouteLookup,
-} from './express-route-index.js';
-import { patchMethods, ROUTE_METHODS } from './patch-methods.js';
 import type { RouteHandle } from '../route-handle.js';
 
 type Request = IncomingMessage & StatefulRequest;
 type Next = (error?: unknown) => void;
 type Handler = (req: Request, res: ServerResponse, next: Next) => unknown;
-
-interface ExpressApp {
-  handle(req: Request, res: ServerResponse, callback?: Next): void;
-  /** The prototype Express gives the app's requests. */
-  request: object;
-  router: ExpressRouter;
-}
-
-/** Marks the version filters Nest wraps handlers in: they pass requests of other versions on. */
-const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
 
 /**
  * Express: the app's `handle()`, wrapped as soon as the adapter exists, decides before Express
@@ -49,7 +51,7 @@ const PASSES_ON = Symbol('nestjs-cors-policy:passes-on');
  * which is Node's.
  */
 export class ExpressCorsBinding implements CorsHttpBinding {
-  private readonly app: ExpressApp;
+  private readonly app: unknown;
   private readonly handles = new WeakMap<RouteHandle, ExpressHandle>();
   private lookup: RouteLookup = () => [];
   /** The arguments of the adapter's route method call that made each route layer. */
@@ -63,29 +65,25 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     private readonly adapter: HttpServer,
     routing: CorsRouting,
   ) {
-    const app = (this.app = adapter.getInstance() as ExpressApp);
+    const app = (this.app = adapter.getInstance() as unknown);
     const dispatch = (this.dispatch = new CorsDispatch(routing, {
       holder: (req) => req,
       hostname: (req) => {
         // Express reads it through its request prototype, which it gives the request next.
-        Object.setPrototypeOf(req, app.request);
+        giveExpressRequestPrototype(app, req);
         return adapter.getRequestHostname?.(req) ?? '';
       },
       answerPreflight,
     }));
     // Deciding before Express sets its prototype on the request matters for speed too: V8 gives
     // each property added to the request after that a hidden class of its own (about 3 µs).
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the app below
-    const { handle } = app;
-    app.handle = (req, res, callback) => {
+    interceptExpressRequests(app, (req, res, callback, proceed) => {
       const path = pathOf(req);
       // Express's router runs no middleware for a target it cannot read: neither does the module.
-      if (path === undefined) return handle.call(app, req, res, callback);
+      if (path === undefined) return proceed();
       const request = toCorsRequest(req.method!, path, req.headers, req);
       const next = (error?: unknown) =>
-        error === undefined
-          ? handle.call(app, req, res, callback)
-          : failed(error, res, callback);
+        error === undefined ? proceed() : failed(error, res, callback);
       try {
         dispatch.begin(
           req,
@@ -97,59 +95,42 @@ export class ExpressCorsBinding implements CorsHttpBinding {
       } catch (error) {
         failed(error, res, callback);
       }
-    };
+    });
   }
 
   capture(routeOf: RouteOfHandle): void {
     const { dispatch, registered, unplaced } = this;
     this.routeOf = routeOf;
-    const { stack } = this.app.router;
+    const router = expressRouterOf(this.app);
     // A version filter runs its handler only for its version: the CSRF prediction is
     // confirmed there, for the version that runs.
-    patchMethods(
-      this.adapter,
-      ['applyVersionFilter'],
-      (original, self, args) => {
-        const handler = args[0] as Handler;
-        args[0] = function (
-          this: unknown,
-          req: Request,
-          res: ServerResponse,
-          next: Next,
-        ) {
-          return dispatch.confirm(
-            req,
-            () => handler.call(this, req, res, next),
-            next,
-          );
-        };
-        return Object.assign(original.apply(self, args) as RouteHandle, {
-          [PASSES_ON]: true,
-        });
-      },
-    );
+    interceptVersionFilters(this.adapter, (handler) => {
+      const handle = handler as Handler;
+      return function (this: unknown, req: Request, res, next: Next) {
+        return dispatch.confirm(
+          req,
+          () => handle.call(this, req, res, next),
+          next,
+        );
+      } satisfies Handler;
+    });
     // Express gives each route Nest registers a layer of its own: the layer, not the handler
     // it holds, which something else may wrap before `seal()`, leads back to the route.
-    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
-      const before = stack.length;
-      const result = original.apply(self, args);
-      const layer = stack.length === before + 1 ? stack[before] : undefined;
+    interceptRouteRegistrations(this.adapter, (original, self, args) => {
+      const { result, layer } = layerMadeBy(router, () =>
+        original.apply(self, args),
+      );
       if (layer && registered.has(layer)) return result;
-      if (layer?.route) registered.set(layer, args);
+      if (layer) registered.set(layer, args);
       else unplaced.push(args);
       return result;
     });
-    patchMethods(
-      this.adapter,
-      ['setNotFoundHandler'],
-      (original, self, args) => {
-        args[0] = this.entering(
-          args[0] as Handler,
-          (holder) => dispatch.unowned(holder, false),
-          false,
-        );
-        return original.apply(self, args);
-      },
+    interceptNotFoundHandler(this.adapter, (handler) =>
+      this.entering(
+        handler as Handler,
+        (holder) => dispatch.unowned(holder, false),
+        false,
+      ),
     );
   }
 
@@ -168,34 +149,22 @@ export class ExpressCorsBinding implements CorsHttpBinding {
     // slower. Routes no controller owns decide from the unowned policy. Error handlers (four
     // parameters), which Express calls only with an error, are left as they are: they answer
     // with the decision in force when the error was passed on.
-    for (const layer of this.app.router.stack) {
-      if (!layer.route) continue;
+    for (const layer of expressRouteLayers(this.app)) {
       const args = registered.get(layer);
       const route = args && routeOfCall(routeOf, args);
-      const versioned =
-        (args?.at(-1) as { [PASSES_ON]?: boolean } | undefined)?.[PASSES_ON] ===
-        true;
+      const versioned = isVersionFilter(args?.at(-1));
       const passesOn = !route || versioned || hasHostFilter(route.controller);
-      // `app.all()` puts its handler in the route once for each method Node knows.
-      const wrappers = new Map<RouteHandle, Handler>();
-      for (const item of layer.route.stack) {
-        const handle = item.handle as Handler;
-        if (handle.length > 3) continue;
-        let wrapper = wrappers.get(handle);
-        if (!wrapper) {
-          wrapper = route
-            ? this.tag(handle, route, passesOn, versioned)
-            : this.entering(
-                handle,
-                (holder) => dispatch.unowned(holder, true),
-                true,
-              );
-          wrappers.set(handle, wrapper);
-        }
-        item.handle = wrapper;
-      }
+      replaceRouteHandlers(layer, (handle) =>
+        route
+          ? this.tag(handle, route, passesOn, versioned)
+          : this.entering(
+              handle,
+              (holder) => dispatch.unowned(holder, true),
+              true,
+            ),
+      );
     }
-    this.lookup = expressRouteLookup(this.app.router, (handle) =>
+    this.lookup = expressRouteLookup(expressRouterOf(this.app), (handle) =>
       this.handles.get(handle),
     );
     return this.lookup;

@@ -15,31 +15,29 @@ import {
 } from './cors-http-binding.js';
 import type { StatefulRequest } from './cors-request-state.js';
 import {
-  type FastifyConfig,
+  fastifyConfigOf,
+  type FastifyRequestParts,
+  interceptFastifyRoutes,
+  markOf,
+} from '../internals/fastify-instance.js';
+import {
   type FastifyRoute,
   fastifyRouteLookup,
-} from './fastify-route-index.js';
-import { lookAlike, patchMethods, ROUTE_METHODS } from './patch-methods.js';
+} from '../internals/fastify-route-index.js';
+import {
+  becomeFirstRequestHook,
+  interceptNotFoundHandler,
+  interceptRouteRegistrations,
+  lookAlike,
+} from '../internals/nest-adapter.js';
 
-interface FastifyRequest {
+interface FastifyRequest extends FastifyRequestParts {
   /** Node's request, which holds the module's decision: Node's response reads it from its `req`. */
   raw: StatefulRequest;
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
-  /** Whether Fastify's router found no route. */
-  is404: boolean;
-  /** The route Fastify's router found. */
-  routeOptions: { config?: RouteConfig };
 }
-
-/** What the module adds to the configuration of each route Fastify registers. */
-interface RouteConfig {
-  /** The route as the module's decision takes it: `[route]`, or `[null]` for a raw route. */
-  [ROUTED_TO]?: RouteCandidates;
-}
-
-const ROUTED_TO = Symbol('nestjs-cors-policy:routed-to');
 
 interface FastifyReply {
   raw: Omit<ServerResponse, 'req'> & { req: unknown };
@@ -52,18 +50,8 @@ type Done = (error?: unknown) => void;
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: Done) => void;
 type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
-interface RouteOptions {
-  handler: Handler;
-  method: string | string[];
-  url: string;
-  constraints?: { version?: unknown };
-  config?: RouteConfig;
-}
-
 interface FastifyInstance {
   addHook(name: 'onRequest', hook: Hook): unknown;
-  addHook(name: 'onRoute', hook: (options: RouteOptions) => void): unknown;
-  initialConfig: FastifyConfig;
 }
 
 /**
@@ -94,7 +82,9 @@ export class FastifyCorsBinding implements CorsHttpBinding {
       hostname: (request) => adapter.getRequestHostname?.(request) ?? '',
       answerPreflight,
     }));
-    this.fastify.addHook('onRoute', (options) => {
+    // Each route is marked with the candidates an actual request routed there has:
+    // `[route]`, or `[null]` for a raw route.
+    interceptFastifyRoutes<Handler>(this.fastify, (options) => {
       // A route no controller owns runs under the default policy, decided where it runs.
       if (!this.registering) {
         options.handler = this.entering(options.handler, (holder) =>
@@ -102,13 +92,13 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         );
       }
       const route = this.registering ?? null;
-      options.config = { ...options.config, [ROUTED_TO]: [route] };
       this.routes.push({
         methods: [options.method].flat(),
         url: options.url,
         version: options.constraints?.version,
         route,
       });
+      return [route];
     });
     const hook: Hook = (this.begin = (request, reply, done) => {
       // Node's response reads the decision from its `req`, which a response built by a
@@ -125,26 +115,13 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         : this.routedTo(request);
       dispatch.begin(request, reply, corsRequest, candidates, done);
     });
-    const first = adapter as { setOnRequestHook?: (hook: Hook) => void };
-    if (typeof first.setOnRequestHook !== 'function') {
+    if (!becomeFirstRequestHook(adapter, hook))
       this.fastify.addHook('onRequest', hook);
-      return;
-    }
-    first.setOnRequestHook(hook);
-    // Whoever sets the adapter's request hook later runs after this one, not instead of it.
-    patchMethods(adapter, ['setOnRequestHook'], (original, self, [other]) =>
-      original.call(self, ((request, reply, done) =>
-        hook(request, reply, (error) =>
-          error
-            ? done(error)
-            : (other as Hook).call(self, request, reply, done),
-        )) satisfies Hook),
-    );
   }
 
   capture(routeOf: RouteOfHandle): void {
     const { dispatch } = this;
-    patchMethods(this.adapter, ROUTE_METHODS, (original, self, args) => {
+    interceptRouteRegistrations(this.adapter, (original, self, args) => {
       const route = routeOfCall(routeOf, args);
       if (!route) return original.apply(self, args);
       args[args.length - 1] = this.tag(args.at(-1) as Handler, route);
@@ -155,35 +132,33 @@ export class FastifyCorsBinding implements CorsHttpBinding {
         this.registering = undefined;
       }
     });
-    patchMethods(
-      this.adapter,
-      ['setNotFoundHandler'],
-      (original, self, args) => {
-        const notFound = this.entering(args[0] as Handler, (holder) =>
-          dispatch.unowned(holder, false),
+    interceptNotFoundHandler(this.adapter, (handler) => {
+      const notFound = this.entering(handler as Handler, (holder) =>
+        dispatch.unowned(holder, false),
+      );
+      const { begin } = this;
+      // Fastify's router sends a malformed URL here before any request hook: decide first.
+      return function (
+        this: unknown,
+        request: FastifyRequest,
+        reply: FastifyReply,
+      ) {
+        if (dispatch.current(request))
+          return notFound.call(this, request, reply);
+        // The reply is sent by the preflight answer, the error or the not-found handler.
+        begin(request, reply, (error) =>
+          error ? reply.send(error) : notFound.call(this, request, reply),
         );
-        const { begin } = this;
-        // Fastify's router sends a malformed URL here before any request hook: decide first.
-        args[0] = function (
-          this: unknown,
-          request: FastifyRequest,
-          reply: FastifyReply,
-        ) {
-          if (dispatch.current(request))
-            return notFound.call(this, request, reply);
-          // The reply is sent by the preflight answer, the error or the not-found handler.
-          begin(request, reply, (error) =>
-            error ? reply.send(error) : notFound.call(this, request, reply),
-          );
-          return undefined;
-        };
-        return original.apply(self, args);
-      },
-    );
+        return undefined;
+      };
+    });
   }
 
   seal(): RouteLookup {
-    this.lookup = fastifyRouteLookup(this.fastify.initialConfig, this.routes);
+    this.lookup = fastifyRouteLookup(
+      fastifyConfigOf(this.fastify),
+      this.routes,
+    );
     return this.lookup;
   }
 
@@ -227,11 +202,7 @@ export class FastifyCorsBinding implements CorsHttpBinding {
    * looked up in the module's copy of the routes instead.
    */
   private routedTo(request: FastifyRequest): RouteCandidates {
-    if (request.is404) return [];
-    return (
-      request.routeOptions.config?.[ROUTED_TO] ??
-      this.lookup(request.method, request.url)
-    );
+    return markOf(request) ?? this.lookup(request.method, request.url);
   }
 }
 

@@ -1,29 +1,23 @@
-import { type OutgoingHttpHeader, ServerResponse } from 'node:http';
-import { Http2ServerResponse } from 'node:http2';
+import type { OutgoingHttpHeader, ServerResponse } from 'node:http';
 import type { CorsDecision } from '../../core/cors-decision.js';
+import {
+  hookWriteHead,
+  processWide,
+  type WriteHead,
+} from '../internals/node-response.js';
 import { applyCorsHeaders, withCorsHeaders } from './apply-cors-headers.js';
 import { CORS_STATE, type StatefulRequest } from './cors-request-state.js';
 
-type WriteHead = (
-  this: ServerResponse,
-  statusCode: number,
-  reason?: unknown,
-  headers?: unknown,
-) => ServerResponse;
-
-/**
- * The hook in place, shared by every copy of the package the process has loaded, and by every
- * realm (Jest gives each test file one): kept on Node's response prototype, under a key
- * registered for the process.
- */
+/** The hook in place, shared by every copy of the package the process has loaded. */
 interface InstalledHook {
-  /** How many bindings use it: the last one to stop restores Node's functions. */
+  /** How many apps use it: the last one to stop restores Node's functions. */
   users: number;
   readonly restore: () => void;
 }
 
-const INSTALLED = Symbol.for('nestjs-cors-policy:response-hook');
-const NAMES = ['writeHead', 'writeHeader'] as const;
+const installed = processWide<InstalledHook>(
+  Symbol.for('nestjs-cors-policy:response-hook'),
+);
 
 /**
  * Makes `writeHead()`, which Node calls before any response's headers go out, put the decision
@@ -37,14 +31,10 @@ const NAMES = ['writeHead', 'writeHeader'] as const;
  * something else has wrapped the hook since, which is then left as it is.
  */
 export function useResponseHook(): () => void {
-  const shared = ServerResponse.prototype as { [INSTALLED]?: InstalledHook };
-  let hook = shared[INSTALLED];
+  let hook = installed.get();
   if (!hook) {
-    hook = { users: 0, restore: installHook() };
-    Object.defineProperty(shared, INSTALLED, {
-      configurable: true,
-      value: hook,
-    });
+    hook = { users: 0, restore: hookWriteHead(withCors) };
+    installed.set(hook);
   }
   hook.users++;
   let used = true;
@@ -53,57 +43,35 @@ export function useResponseHook(): () => void {
     used = false;
     if (--hook.users > 0) return;
     hook.restore();
-    delete shared[INSTALLED];
+    installed.set(undefined);
   };
 }
 
-/** Puts the hook on Node's response prototypes; returns what puts their functions back. */
-function installHook(): () => void {
-  const restores: Array<() => void> = [];
-  for (const { prototype } of [ServerResponse, Http2ServerResponse]) {
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its response below
-    const writeHead = prototype.writeHead as WriteHead;
-    // writeHead(statusCode[, statusMessage][, headers]): both of Node's take the headers from
-    // the third argument whenever one is given, else from the second unless it is a string.
-    const writeHeadWithCors: WriteHead = function (
-      this: ServerResponse,
+/**
+ * `writeHead` with the decision current on the response's `req` put in. Both of Node's take
+ * the headers from the third argument whenever one is given, else from the second unless it is
+ * a string.
+ */
+function withCors(writeHead: WriteHead): WriteHead {
+  return function writeHeadWithCors(
+    this: ServerResponse,
+    statusCode,
+    reason,
+    headers,
+  ) {
+    const verdict = (this.req as StatefulRequest | undefined)?.[CORS_STATE]
+      ?.verdict;
+    if (!verdict) return writeHead.call(this, statusCode, reason, headers);
+    if (headers == null && typeof reason !== 'string') {
+      headers = reason;
+      reason = undefined;
+    }
+    return writeHead.call(
+      this,
       statusCode,
       reason,
-      headers,
-    ) {
-      const verdict = (this.req as StatefulRequest | undefined)?.[CORS_STATE]
-        ?.verdict;
-      if (!verdict) return writeHead.call(this, statusCode, reason, headers);
-      if (headers == null && typeof reason !== 'string') {
-        headers = reason;
-        reason = undefined;
-      }
-      return writeHead.call(
-        this,
-        statusCode,
-        reason,
-        withDecision(this, verdict, headers),
-      );
-    };
-    // Node's HTTP/1 response has `writeHeader()` too, an alias it made of the original.
-    for (const name of NAMES) {
-      const own = Object.getOwnPropertyDescriptor(prototype, name);
-      if (!own) continue;
-      Object.defineProperty(prototype, name, {
-        ...own,
-        value: writeHeadWithCors,
-      });
-      restores.push(() => {
-        if (
-          Object.getOwnPropertyDescriptor(prototype, name)?.value ===
-          writeHeadWithCors
-        )
-          Object.defineProperty(prototype, name, own);
-      });
-    }
-  }
-  return function restoreNodeResponses() {
-    for (const restore of restores) restore();
+      withDecision(this, verdict, headers),
+    );
   };
 }
 

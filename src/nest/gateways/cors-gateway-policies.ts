@@ -21,7 +21,7 @@ import {
   type GatewayAddress,
   gatewayAddressOf,
   gatewayServerKey,
-} from './gateway-metadata.js';
+} from '../internals/gateway-metadata.js';
 import { isSameOrigin } from './same-origin.js';
 
 /** The WebSocket libraries the module's adapters apply policies on. */

@@ -1,12 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import parseUrl from 'parseurl';
 import {
   answerPreflight,
   applyCorsHeaders,
 } from '../adapters/apply-cors-headers.js';
 import { settle } from '../adapters/settle.js';
+import {
+  type EngineMiddleware,
+  useEngineMiddleware,
+} from '../internals/socket-io-server.js';
 import { CorsGatewayPolicies } from './cors-gateway-policies.js';
-import { gatewayServerKey } from './gateway-metadata.js';
+import { gatewayServerKey } from '../internals/gateway-metadata.js';
 import type { WebSocketAdapterClass } from './websocket-adapter-class.js';
 
 /** Engine.IO's `allowRequest` server option. */
@@ -14,21 +18,6 @@ type AllowRequest = (
   req: IncomingMessage,
   callback: (error: string | null | undefined, success: boolean) => void,
 ) => void;
-
-/** A middleware of `io.engine.use()`: it sees every HTTP request and upgrade of the engine. */
-type EngineMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
-
-/** What the module uses of a Socket.IO `Server`. */
-interface IoServer {
-  engine: { use(middleware: EngineMiddleware): void };
-}
-
-/** What `IoAdapter.create()` returns: a `Server`, or a `Namespace` of one. */
-type Created = IoServer | { server: IoServer };
 
 const policiesOf = new WeakMap<object, CorsGatewayPolicies>();
 
@@ -62,9 +51,8 @@ export function CorsIoAdapter<T extends WebSocketAdapterClass>(Base: T) {
       const created = super.create(port, {
         ...options,
         allowRequest: refuseDenied(handshakes, options.allowRequest),
-      }) as Created;
-      const server = 'engine' in created ? created : created.server;
-      server.engine.use(decideEach(policies, key, handshakes));
+      }) as unknown;
+      useEngineMiddleware(created, decideEach(policies, key, handshakes));
       return created;
     }
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { settle } from '../adapters/settle.js';
 import { CorsGatewayPolicies } from './cors-gateway-policies.js';
-import { gatewayServerKey } from './gateway-metadata.js';
+import { gatewayServerKey } from '../internals/gateway-metadata.js';
 import type { WebSocketAdapterClass } from './websocket-adapter-class.js';
 
 /** The first argument of `ws`'s `verifyClient` server option. */

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
-import { CORS_ROUTE_OWNER_METADATA } from './cors.constants.js';
-import { isRouteHandle, type RouteHandle } from './route-handle.js';
+import { CORS_ROUTE_OWNER_METADATA } from '../cors.constants.js';
+import { isRouteHandle, type RouteHandle } from '../route-handle.js';
 
 /** The controller and method a route handler belongs to. */
 export interface RouteOwner {

@@ -1,5 +1,5 @@
 import { RequestMethod, type Type } from '@nestjs/common';
-import type { RouteHandle } from './route-handle.js';
+import type { RouteHandle } from '../route-handle.js';
 
 /**
  * Nest's metadata key of `@Controller({ host })`. Nest wraps every handler of such a

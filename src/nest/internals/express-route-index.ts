@@ -1,5 +1,5 @@
 import type { CorsRoute, RouteCandidates } from '../cors-route.js';
-import type { RouteLookup } from './cors-http-binding.js';
+import type { RouteLookup } from '../adapters/cors-http-binding.js';
 import type { RouteHandle } from '../route-handle.js';
 
 /** The parts of an Express 5 router layer this index reads. */
