@@ -52,7 +52,7 @@ export function expressRouterOf(app: unknown): ExpressRouter {
   return (app as ExpressApp).router;
 }
 
-/** The route layers of `app.router.stack`, in the order Express tries them. */
+/** Express's route layers are those of `app.router.stack` with a `route`, in the order it tries them. */
 export function expressRouteLayers(app: unknown): ExpressLayer[] {
   return expressRouterOf(app).stack.filter((layer) => layer.route);
 }

@@ -48,9 +48,9 @@ interface StaticPath {
 }
 
 /**
- * Reads the route layers of an Express router: every route a method and path reach, in the
- * order Express tries them, up to the first that does not pass requests on. Each is matched by
- * Express's own `layer.match()`; finding the layers to match costs the same with 10 routes or
+ * Express tries the route layers of its router in order, each matched by `layer.match(path)`
+ * and its `route.methods`, until one does not pass the request on: every route a method and
+ * path reach, in that order. Each is matched by Express's own `layer.match()`; finding the layers to match costs the same with 10 routes or
  * 1,000: static paths by a map lookup, dynamic ones by their static directory prefix. What a
  * static path alone gives each method is worked out here, once.
  */

@@ -34,9 +34,10 @@ interface Store {
 }
 
 /**
- * Every route a method and path reach on Fastify, whatever version the request asks for: a
- * find-my-way router (Fastify's own) with the matching options Fastify runs with, which
- * holds each route with its version, asked once without a version and once per version.
+ * Fastify routes with find-my-way and the matching options it runs with: every route a
+ * method and path reach, whatever version the request asks for, from a find-my-way router
+ * with those options, which holds each route with its version, asked once without a version
+ * and once per version.
  */
 export function fastifyRouteLookup(
   config: FastifyConfig,

@@ -18,7 +18,10 @@ export interface GatewayAddress {
   options: Readonly<Record<string, unknown>>;
 }
 
-/** Where `metatype` is served, or `undefined` if it is no `@WebSocketGateway()`. */
+/**
+ * `@WebSocketGateway()` keeps its port and options under the keys of `@nestjs/websockets`:
+ * where `metatype` is served, or `undefined` if it is no gateway.
+ */
 export function gatewayAddressOf(metatype: Type): GatewayAddress | undefined {
   if (Reflect.getMetadata(GATEWAY_METADATA, metatype) !== true) return;
   const options =

@@ -70,7 +70,7 @@ export function interceptVersionFilters(
   });
 }
 
-/** Whether `handle` is a version filter Nest made through the adapter. */
+/** `adapter.applyVersionFilter()` returns the filter Nest registers in place of the handler: whether `handle` is one. */
 export function isVersionFilter(handle: unknown): boolean {
   return (
     typeof handle === 'function' &&

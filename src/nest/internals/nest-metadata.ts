@@ -7,14 +7,18 @@ import type { RouteHandle } from '../route-handle.js';
  */
 const HOST_METADATA = 'host';
 
-/** Whether Nest wraps the handlers of `controller` in a host filter. */
+/**
+ * Nest keeps `@Controller({ host })` under the metadata key `host`, and wraps every handler of
+ * such a controller in a host filter: whether `controller` has one.
+ */
 export function hasHostFilter(controller: Type): boolean {
   return Reflect.getMetadata(HOST_METADATA, controller) !== undefined;
 }
 
 /**
- * For a controller with `@Controller({ host })`: whether its host filter may let a request
- * for `hostname` through. `false` only where that is certain: a RegExp that does not match
+ * Nest's host filter matches a RegExp host as it is, and a string host through path-to-regexp,
+ * ignoring case: whether the filter of `controller` may let a request for `hostname` through,
+ * `undefined` where it has none. `false` only where that is certain: a RegExp that does not match
  * (Nest matches it as it is), or a host without parameters that differs, ignoring case (as
  * Nest's path-to-regexp match does). A host with parameters may always match.
  */
@@ -37,12 +41,12 @@ export function hostMatcherOf(
 /** Nest's metadata key of the HTTP method of `@Get()`, `@Post()`… on a controller method. */
 const METHOD_METADATA = 'method';
 
-/** Whether a controller method is a route handler (`@Get()`, `@Post()`…). */
+/** Nest keeps the `RequestMethod` of `@Get()`, `@Post()`… under the metadata key `method`: whether `method` has one. */
 export function isRouteHandler(method: RouteHandle): boolean {
   return Reflect.getMetadata(METHOD_METADATA, method) !== undefined;
 }
 
-/** The HTTP method a route handler is declared for: `GET`, `QUERY`…, or `ALL`. */
+/** Nest's `method` metadata, which it copies onto the handlers it registers, named: `GET`, `QUERY`…, or `ALL`. */
 export function routeMethodOf(handler: RouteHandle): string | undefined {
   const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
   return typeof method === 'number' ? RequestMethod[method] : undefined;

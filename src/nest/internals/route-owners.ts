@@ -15,10 +15,11 @@ export interface OwnedController {
 }
 
 /**
- * Marks each method of each controller with its owner. Nest copies a method's metadata onto
- * every handler it hands to the HTTP adapter, so each adapter route leads back to the
- * controller and method it runs, whatever prefix, version, module path or registration
- * order it got. Must run before Nest registers its routes.
+ * Nest copies a controller method's metadata onto every handler it hands to the HTTP adapter,
+ * and routes to `instance[methodName]`: marks each method of each controller with its owner,
+ * so that each adapter route leads back to the controller and method it runs, whatever
+ * prefix, version, module path or registration order it got. Must run before Nest registers
+ * its routes.
  *
  * A method that several controllers share (inherited from a base class) would carry one mark
  * for all of them. Nest routes to `instance[methodName]`, so each of those controllers' instances
@@ -63,7 +64,7 @@ export function markRouteOwners(
   }
 }
 
-/** The owner of a handler Nest registered with the adapter. */
+/** Nest copies a controller method's metadata onto the handler it registers: the owner `markRouteOwners()` marked. */
 export function routeOwnerOf(handle: RouteHandle): RouteOwner | undefined {
   return Reflect.getMetadata(CORS_ROUTE_OWNER_METADATA, handle) as
     RouteOwner | undefined;
