@@ -9,7 +9,11 @@ import {
   HttpAdapterHost,
   MetadataScanner,
 } from '@nestjs/core';
-import { CorsConfigurationError, formatIssue } from '../core/config-issue.js';
+import {
+  type CorsConfigIssue,
+  CorsConfigurationError,
+  formatIssue,
+} from '../core/config-issue.js';
 import type {
   CorsHttpBinding,
   RouteLookup,
@@ -17,6 +21,7 @@ import type {
 import { createCorsBinding } from './adapters/create-cors-binding.js';
 import { useResponseHook } from './adapters/response-hook.js';
 import { CorsRouting } from './cors-routing.js';
+import { CorsGatewayPolicies } from './gateways/cors-gateway-policies.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { onHttpAdapter } from './internals/nest-adapter.js';
@@ -60,6 +65,7 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     routing: CorsRouting,
     private readonly registry: CorsPolicyRegistry,
     private readonly routes: CorsRouteTable,
+    private readonly gateways: CorsGatewayPolicies,
   ) {
     onHttpAdapter(adapterHost, (adapter) => {
       this.otherCors = new OtherCors(adapter);
@@ -124,8 +130,12 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
         'CorsModule saw none of the routes Nest registered, so it cannot give them their policies: this version of Nest hands its routes to the HTTP adapter in a way the module does not know. Check that nestjs-cors-policy supports your @nestjs/core version.',
       );
     }
-    this.checkPathRules();
-    const issues = this.registry.issues;
+    const issues = [
+      ...this.registry.issues,
+      ...this.routes.issues,
+      ...this.gateways.issues,
+      ...this.pathRuleIssues(),
+    ];
     const errors = issues.filter((issue) => issue.severity === 'error');
     if (errors.length > 0) throw new CorsConfigurationError(errors);
     for (const warning of issues) this.logger.warn(formatIssue(warning));
@@ -144,11 +154,11 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.binding) this.stopUsingResponseHook = useResponseHook();
   }
 
-  /** Warns where a `paths` rule also covers a controller route, which keeps its own policy. */
-  private checkPathRules(): void {
+  /** Warnings where a `paths` rule also covers a controller route, which keeps its own policy. */
+  private pathRuleIssues(): CorsConfigIssue[] {
     const { lookup } = this;
-    if (!lookup) return;
-    this.registry.paths.forEach(({ pattern }, i) => {
+    if (!lookup) return [];
+    return this.registry.paths.flatMap(({ pattern }, i): CorsConfigIssue[] => {
       const bare = pattern.text.replace(/\*$/, '');
       const reached = ROUTE_METHODS_TO_CHECK.flatMap((method) =>
         lookup(method, bare),
@@ -164,13 +174,16 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
           ),
         ),
       ];
-      if (ids.length === 0) return;
-      this.registry.warn(
-        'path_covers_route',
-        `paths[${i}]`,
-        'path',
-        `${JSON.stringify(pattern.text)} also covers ${ids.join(', ')}, which keep${ids.length === 1 ? 's' : ''} the policy of ${ids.length === 1 ? 'its' : 'their'} controller; paths rules apply only to responses no controller produces`,
-      );
+      if (ids.length === 0) return [];
+      return [
+        {
+          severity: 'warning',
+          code: 'path_covers_route',
+          subject: `paths[${i}]`,
+          field: 'path',
+          message: `${JSON.stringify(pattern.text)} also covers ${ids.join(', ')}, which keep${ids.length === 1 ? 's' : ''} the policy of ${ids.length === 1 ? 'its' : 'their'} controller; paths rules apply only to responses no controller produces`,
+        },
+      ];
     });
   }
 

@@ -132,7 +132,7 @@ export class CorsPolicyRegistry {
     return raw ? fallback.rawRoute : fallback.noRoute;
   }
 
-  /** What is wrong with the configuration, found by `load()` and `forRoute()`. */
+  /** What is wrong with the policies, found by `load()` and `forRoute()`. */
   get issues(): readonly CorsConfigIssue[] {
     return [...this.providers.issues, ...this.found];
   }
@@ -206,22 +206,12 @@ export class CorsPolicyRegistry {
   }
 
   /** Records a configuration error, reported at bootstrap with the others. */
-  report(
+  private report(
     code: CorsConfigIssueCode,
     subject: string,
     field: string,
     message: string,
   ): void {
     this.found.push({ severity: 'error', code, subject, field, message });
-  }
-
-  /** Records a warning about a route: logged at bootstrap, without failing it. */
-  warn(
-    code: CorsConfigIssueCode,
-    subject: string,
-    field: string,
-    message: string,
-  ): void {
-    this.found.push({ severity: 'warning', code, subject, field, message });
   }
 }

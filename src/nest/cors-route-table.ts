@@ -1,4 +1,5 @@
 import { Injectable, type Type } from '@nestjs/common';
+import type { CorsConfigIssue } from '../core/config-issue.js';
 import { Reflector } from '@nestjs/core';
 import { CORS_POLICY_METADATA } from './cors.constants.js';
 import type { CorsPolicyMetadata } from './cors-policy.decorator.js';
@@ -23,6 +24,7 @@ export interface RouteRegistration {
 export class CorsRouteTable {
   private readonly byController = new Map<Type, Map<string, CorsRoute>>();
   private readonly paths: RouteRegistration[] = [];
+  private readonly found: CorsConfigIssue[] = [];
 
   constructor(
     private readonly registry: CorsPolicyRegistry,
@@ -105,12 +107,18 @@ export class CorsRouteTable {
       policy.methods.has(method)
     )
       return;
-    this.registry.warn(
-      'route_method_not_allowed',
-      route.id,
-      'methods',
-      `policy ${JSON.stringify(policy.name)} does not list ${method}, the method of this route, so browsers can never call it cross-origin; add ${method} to its methods`,
-    );
+    this.found.push({
+      severity: 'warning',
+      code: 'route_method_not_allowed',
+      subject: route.id,
+      field: 'methods',
+      message: `policy ${JSON.stringify(policy.name)} does not list ${method}, the method of this route, so browsers can never call it cross-origin; add ${method} to its methods`,
+    });
+  }
+
+  /** What is wrong with the routes: their policies' own issues are the registry's. */
+  get issues(): readonly CorsConfigIssue[] {
+    return this.found;
   }
 
   /** Every route Nest registered, each once, in the order of its first registration. */

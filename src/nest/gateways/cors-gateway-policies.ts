@@ -7,6 +7,10 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
+import type {
+  CorsConfigIssue,
+  CorsConfigIssueCode,
+} from '../../core/config-issue.js';
 import parseUrl from 'parseurl';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsVerdict } from '../cors-context.js';
@@ -78,6 +82,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
   /** The servers the module's adapters created, by key, and their library. */
   private readonly served = new Map<string, GatewayTransport>();
   private servers: Map<string, GatewayServer> | undefined;
+  private readonly found: CorsConfigIssue[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -101,6 +106,11 @@ export class CorsGatewayPolicies implements OnModuleInit {
         `${adapter} applies the policies of CorsModule, which this application does not import: add CorsModule.forRoot(...) to its imports`,
       );
     }
+  }
+
+  /** What keeps the policies of gateways from being applied, found by `onModuleInit()`. */
+  get issues(): readonly CorsConfigIssue[] {
+    return this.found;
   }
 
   /** Records that a module's adapter serves the gateways at `key`, with `transport`. */
@@ -195,7 +205,7 @@ export class CorsGatewayPolicies implements OnModuleInit {
     const names = governed.map(({ name }) => name).join(', ');
     for (const { name, address, source } of gateways) {
       if (!source) {
-        this.registry.report(
+        this.report(
           'gateway_shares_server',
           name,
           'policy',
@@ -205,14 +215,14 @@ export class CorsGatewayPolicies implements OnModuleInit {
     }
     for (const { name, address, source } of governed) {
       if (!transport) {
-        this.registry.report(
+        this.report(
           'missing_adapter',
           name,
           'adapter',
           `its CORS policy ${JSON.stringify(source!.name)} needs the WebSocket adapter of the module: call app.useWebSocketAdapter(new (CorsIoAdapter(IoAdapter))(app)), or CorsWsAdapter(WsAdapter) for ws, before app.init(); or set @CorsPolicy(false) on ${name}`,
         );
       } else if (transport === 'socket.io' && address.options.cors) {
-        this.registry.report(
+        this.report(
           'conflicting_option',
           name,
           'cors',
@@ -220,6 +230,15 @@ export class CorsGatewayPolicies implements OnModuleInit {
         );
       }
     }
+  }
+
+  private report(
+    code: CorsConfigIssueCode,
+    subject: string,
+    field: string,
+    message: string,
+  ): void {
+    this.found.push({ severity: 'error', code, subject, field, message });
   }
 
   private notReady(): GatewayVerdict {
