@@ -35,3 +35,10 @@ export type {
 export type { CorsHeaders } from './core/cors-decision.js';
 export type { CorsReasonCode } from './core/cors-reason.js';
 export type { CorsDecisionEvent } from './nest/cors-decision-event.js';
+export type {
+  CorsSurface,
+  CorsSurfacePathRule,
+  CorsSurfacePolicy,
+  CorsSurfaceRoute,
+} from './nest/cors-surface.js';
+export type { CorsPolicyDescription } from './core/describe-policy.js';

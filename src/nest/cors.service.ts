@@ -4,10 +4,13 @@ import type { CorsReasonCode } from '../core/cors-reason.js';
 import { CorsInstaller } from './cors-installer.js';
 import { CorsObservers } from './cors-observers.js';
 import type { CorsPolicyProvider } from './cors-policy-provider.interface.js';
+import { CorsPolicyRegistry } from './cors-policy-registry.js';
 import { CorsProviderClient } from './cors-provider-client.js';
 import { toCorsRequest } from './cors-request.js';
 import type { RouteCandidates } from './cors-route.js';
+import { CorsRouteTable } from './cors-route-table.js';
 import { CorsRouting } from './cors-routing.js';
+import { type CorsSurface, describeSurface } from './cors-surface.js';
 
 /**
  * A request to explain, as a browser would send it.
@@ -70,7 +73,20 @@ export class CorsService {
     private readonly installer: CorsInstaller,
     private readonly routing: CorsRouting,
     private readonly providers: CorsProviderClient,
+    private readonly registry: CorsPolicyRegistry,
+    private readonly routeTable: CorsRouteTable,
   ) {}
+
+  /**
+   * What the application's HTTP routes let other origins do, as plain sorted data (WebSocket
+   * gateways are not in it): every controller route with its policy, the `paths` rules, the
+   * default, and what each of those policies allows. Available from
+   * `onApplicationBootstrap()` on; the testing kit's `corsSurface(app)` returns it.
+   */
+  surface(): CorsSurface {
+    this.installer.sealedLookup('CorsService.surface() (and corsSurface())');
+    return describeSurface(this.registry, this.routeTable);
+  }
 
   /**
    * Drops what `providerCache` holds for a provider class: the answer for one `cacheKey()`

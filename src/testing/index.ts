@@ -4,7 +4,7 @@ export type {
   CorsSurfacePathRule,
   CorsSurfacePolicy,
   CorsSurfaceRoute,
-} from './cors-surface.js';
+} from '../nest/cors-surface.js';
 export type { CorsPolicyDescription } from '../core/describe-policy.js';
 export { expectCorsPreflight, expectCorsRequest } from './cors-expectations.js';
 export type {

@@ -246,7 +246,7 @@ describe.each(ADAPTERS)('testing kit: corsSurface() (%s)', (adapter) => {
       controllers: [OrdersController],
       configure: (app) =>
         expect(() => corsSurface(app)).toThrow(
-          'corsSurface() reads the routes Nest registered: call it from onApplicationBootstrap() on, or once the application has started',
+          'CorsService.surface() (and corsSurface()) reads the routes Nest registered: call it from onApplicationBootstrap() on, or once the application has started',
         ),
     });
     await app.close();
