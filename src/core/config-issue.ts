@@ -73,6 +73,16 @@ export interface CorsConfigIssue {
   message: string;
 }
 
+/** An error of the configuration, which fails bootstrap. */
+export function configError(
+  code: CorsConfigIssueCode,
+  subject: string,
+  field: string,
+  message: string,
+): CorsConfigIssue {
+  return { severity: 'error', code, subject, field, message };
+}
+
 /** `subject › field: message [code]`, on one line. */
 export function formatIssue(issue: CorsConfigIssue): string {
   return `${issue.subject} › ${issue.field}: ${issue.message} [${issue.code}]`;

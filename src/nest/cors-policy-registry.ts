@@ -2,10 +2,7 @@ import { Inject, Injectable, type Type } from '@nestjs/common';
 import { compilePolicy } from '../core/compile-policy.js';
 import { type PathPattern, parsePathPattern } from '../core/path-pattern.js';
 import { showValue } from '../core/show-value.js';
-import type {
-  CorsConfigIssue,
-  CorsConfigIssueCode,
-} from '../core/config-issue.js';
+import { configError, type CorsConfigIssue } from '../core/config-issue.js';
 import type { CorsPolicyOptions } from '../core/cors-policy-options.js';
 import { DEFAULT_POLICY } from './cors.constants.js';
 import { CORS_MODULE_OPTIONS } from './cors-module.definition.js';
@@ -206,12 +203,7 @@ export class CorsPolicyRegistry {
   }
 
   /** Records a configuration error, reported at bootstrap with the others. */
-  private report(
-    code: CorsConfigIssueCode,
-    subject: string,
-    field: string,
-    message: string,
-  ): void {
-    this.found.push({ severity: 'error', code, subject, field, message });
+  private report(...issue: Parameters<typeof configError>): void {
+    this.found.push(configError(...issue));
   }
 }

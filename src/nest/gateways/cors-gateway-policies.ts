@@ -7,10 +7,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import type {
-  CorsConfigIssue,
-  CorsConfigIssueCode,
-} from '../../core/config-issue.js';
+import { configError, type CorsConfigIssue } from '../../core/config-issue.js';
 import parseUrl from 'parseurl';
 import { CORS_POLICY_METADATA } from '../cors.constants.js';
 import type { CorsVerdict } from '../cors-context.js';
@@ -232,13 +229,8 @@ export class CorsGatewayPolicies implements OnModuleInit {
     }
   }
 
-  private report(
-    code: CorsConfigIssueCode,
-    subject: string,
-    field: string,
-    message: string,
-  ): void {
-    this.found.push({ severity: 'error', code, subject, field, message });
+  private report(...issue: Parameters<typeof configError>): void {
+    this.found.push(configError(...issue));
   }
 
   private notReady(): GatewayVerdict {
