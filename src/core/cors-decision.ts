@@ -30,7 +30,7 @@ export interface CorsInput {
  */
 export type CorsHeaders = Record<string, string>;
 
-/** What to answer. Read-only: a policy keeps the decisions of actual requests, frozen. */
+/** What to answer. Read-only: the module keeps the decisions of actual requests, frozen. */
 export interface CorsDecision {
   readonly allowed: boolean;
   /** Why, for machines: `allowed`, or the reason it is not. */
@@ -46,8 +46,14 @@ export interface CorsDecision {
   readonly debug?: string;
 }
 
-export type OriginVerdict =
-  { allowed: true } | { allowed: false; code: CorsReasonCode; reason: string };
+export type OriginVerdict = { allowed: true } | OriginDenial;
+
+/** Why an origin is not allowed. */
+export interface OriginDenial {
+  allowed: false;
+  code: CorsReasonCode;
+  reason: string;
+}
 
 const ALLOWED: OriginVerdict = { allowed: true };
 const MALFORMED: OriginVerdict = {
@@ -74,12 +80,12 @@ export const originFunctionVerdict = (answer: unknown): OriginVerdict =>
  * The verdicts of an origin function that threw or rejected, or did not answer in time. Their
  * reasons are fixed: nothing of the error reaches a header or a response.
  */
-export const ORIGIN_FUNCTION_FAILED: OriginVerdict = {
+export const ORIGIN_FUNCTION_FAILED: OriginDenial = {
   allowed: false,
   code: 'origin_function_failed',
   reason: 'origin function failed',
 };
-export const ORIGIN_FUNCTION_TIMEOUT: OriginVerdict = {
+export const ORIGIN_FUNCTION_TIMEOUT: OriginDenial = {
   allowed: false,
   code: 'origin_function_timeout',
   reason: 'origin function timed out',
@@ -248,8 +254,7 @@ function allowHeaders(
 }
 
 /**
- * The whole decision for one request: origin, then the preflight checks. An actual request's
- * decision is kept by the policy's `decisions` cache, where it has one, and is then frozen.
+ * The whole decision for one request, made afresh: origin, then the preflight checks.
  */
 export function decide(
   policy: CompiledCorsPolicy,

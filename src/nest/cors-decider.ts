@@ -18,6 +18,7 @@ import { CorsDecisionCache } from './cors-decision-cache.js';
 import { type CorsDecided, CorsObservers } from './cors-observers.js';
 import { CorsProviderClient } from './cors-provider-client.js';
 import type { PolicySource, ResolvedPolicy } from './policy-source.js';
+import { escapeForHeader } from './escape-for-header.js';
 import { CorsTimeout, withinTimeout } from './within-timeout.js';
 
 /** What `explain()` learns from a decider; nothing is logged or reported. */
@@ -36,10 +37,15 @@ export interface CorsExplained {
 export class CorsDecider implements CorsDecided {
   readonly policy: string;
 
+  /**
+   * `alternatives`: for several controller routes a request may reach, of which exactly one
+   * runs (told apart by a version or a host), their own deciders.
+   */
   constructor(
     readonly where: string,
     readonly sources: CorsSources,
     private readonly shared: CorsDeciders,
+    readonly alternatives?: readonly CorsDecider[],
   ) {
     this.policy = sources
       .map((source) => source?.name ?? 'no CORS')
@@ -62,15 +68,14 @@ export class CorsDecider implements CorsDecided {
   }
 
   /**
-   * The decision of each static policy that is ready now, observed by no one: for the CSRF
-   * prediction, where the routes a request may reach have policies of their own.
+   * The decision of an actual request where it is ready now, observed by no one: only for one
+   * static policy without an origin function, whose decision depends on the origin alone.
    */
-  decisionsNow(context: CorsContext): CorsDecision[] {
-    return this.sources.flatMap((source) => {
-      if (source?.kind !== 'static') return [];
-      const decision = this.decideWith(source.policy, context, false);
-      return decision instanceof Promise ? [] : [decision];
-    });
+  decideNow(origin: CorsInput['origin']): CorsDecision | undefined {
+    const [source] = this.sources;
+    return this.sources.length === 1 && source?.kind === 'static'
+      ? this.shared.decisionsOf(source.policy)?.decide(origin)
+      : undefined;
   }
 
   /** The answer to `context`, and its report-only policy's, observed by no one. */
@@ -155,7 +160,9 @@ export class CorsDecider implements CorsDecided {
       : decide(
           policy,
           inputOf(request, ownMethod),
-          this.shared.askFor(this.where, policy.name, request),
+          policy.originFunction
+            ? this.shared.askFor(this.where, policy.name, request, observed)
+            : noOriginFunction,
         );
     const { reportOnly } = policy;
     if (reportOnly && observed) {
@@ -191,15 +198,24 @@ export class CorsDeciders {
   }
 
   /**
-   * One decider for requests that may reach any of `deciders`: the one they all are, else
-   * one of their policies together, named after all of them.
+   * One decider for requests that get only what all of `deciders` allow: the one they all
+   * are, else one of all their policies, named after all of them. `alternatives`: the
+   * deciders are those of controller routes of which exactly one runs.
    */
-  together(deciders: readonly CorsDecider[]): CorsDecider {
+  together(
+    deciders: readonly CorsDecider[],
+    alternatives = false,
+  ): CorsDecider {
     const [first] = deciders;
     if (deciders.every((decider) => decider === first)) return first!;
     const sources = [...new Set(deciders.flatMap(({ sources }) => sources))];
     const where = [...new Set(deciders.map((decider) => decider.where))];
-    return this.of(where.join(' | '), sources);
+    return new CorsDecider(
+      where.join(' | '),
+      sources,
+      this,
+      alternatives ? deciders : undefined,
+    );
   }
 
   /** The decisions `policy` keeps; none for a policy with an origin function. */
@@ -219,6 +235,7 @@ export class CorsDeciders {
     where: string,
     policy: string,
     request: CorsRequest,
+    observed: boolean,
   ): AskOriginFunction {
     return (originFunction, origin) =>
       withinTimeout(
@@ -226,15 +243,26 @@ export class CorsDeciders {
         this.providers.timeout,
         'the origin function',
       ).then(originFunctionVerdict, (error: unknown) => {
-        this.observers.failed(
-          `CORS origin function of policy ${JSON.stringify(policy)} failed on ${where}, so the request is denied: ${showError(error)}`,
-        );
-        return error instanceof CorsTimeout
-          ? ORIGIN_FUNCTION_TIMEOUT
-          : ORIGIN_FUNCTION_FAILED;
+        const verdict =
+          error instanceof CorsTimeout
+            ? ORIGIN_FUNCTION_TIMEOUT
+            : ORIGIN_FUNCTION_FAILED;
+        if (observed)
+          this.observers.failed(
+            policy,
+            verdict.code,
+            () =>
+              `CORS origin function of policy ${JSON.stringify(policy)} failed on ${where}, so the request is denied: ${escapeForHeader(showError(error))}`,
+          );
+        return verdict;
       });
   }
 }
+
+/** The `ask` of a policy without an origin function, which never calls it. */
+const noOriginFunction: AskOriginFunction = () => {
+  throw new Error('this policy has no origin function');
+};
 
 const isDecision = (verdict: CorsVerdict): verdict is CorsDecision =>
   verdict !== undefined;

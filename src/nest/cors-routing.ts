@@ -20,9 +20,15 @@ export class CorsRouting {
     if (candidates.length === 0) return this.unowned(path, false);
     const [first] = candidates;
     if (candidates.length === 1 && first) return first.decider;
-    return this.deciders.together(
-      candidates.map((route) => route?.decider ?? this.unowned(path, true)),
+    const routes = candidates.flatMap((route) =>
+      route ? [route.decider] : [],
     );
+    // Controller routes alone are alternatives: exactly one runs, and its wrapper confirms.
+    return routes.length === candidates.length
+      ? this.deciders.together(routes, true)
+      : this.deciders.together(
+          candidates.map((route) => route?.decider ?? this.unowned(path, true)),
+        );
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   VersioningType,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import express from 'express';
 import methodOverride from 'method-override';
 import { CorsModule, CorsPolicy, CorsService } from '../../src/index.js';
 import { corsHeaders } from '../support/answers.js';
@@ -243,3 +244,28 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+describe('the CSRF prediction for a path read two ways (express)', () => {
+  it('trusts only what both paths rules allow, so a router mounted with app.use() that nothing wraps never runs for an origin one of them refuses', async () => {
+    const admin = express.Router();
+    admin.post('/delete', (_req, res) => {
+      ran.push('admin router');
+      res.send('deleted');
+    });
+    const app = await createTestApp({
+      cors: CorsModule.forRoot({
+        default: { origin: [SPA], credentials: true },
+        paths: [{ path: '/admin*', policy: false }],
+      }),
+      configure: (nest) => {
+        csrf(nest);
+        nest.use('/admin', admin);
+      },
+    });
+    ran.length = 0;
+    const res = await crossSite(app, 'post', '/ADMIN/delete', SPA);
+    expect([res.status, corsHeaders(res.headers)]).toEqual([403, {}]);
+    expect(ran).toEqual([]);
+    await app.close();
+  });
+});

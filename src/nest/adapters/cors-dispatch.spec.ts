@@ -56,22 +56,26 @@ const source = (name: string) => ({ kind: 'static', name }) as PolicySource;
 
 /**
  * A fake decider: answers `verdict` (or what the function returns) to every request, records
- * the contexts it was asked, and has `now` as its static policies' decisions.
+ * the contexts it was asked, has `now` as its decision ready now, and `alternatives`.
  */
 function decider(
   verdict: CorsVerdict | Promise<CorsVerdict> | (() => never),
   sources = [source('default')],
-  now: CorsDecision[] = [],
+  {
+    now,
+    alternatives,
+  }: { now?: CorsDecision; alternatives?: CorsDecider[] } = {},
 ) {
   const asked: CorsContext[] = [];
   const fake = {
     sources,
     asked,
+    alternatives,
     decide: (context: CorsContext) => {
       asked.push(context);
       return typeof verdict === 'function' ? verdict() : verdict;
     },
-    decisionsNow: () => now,
+    decideNow: () => now,
   };
   return fake as typeof fake & CorsDecider;
 }
@@ -237,14 +241,21 @@ describe('CorsDispatch.trustForCsrf', () => {
     ]).toEqual([false, false, false, false]);
   });
 
-  it('where the routes a request may reach have policies of their own, trusts it if one static policy does now', async () => {
+  it('where the request reaches one of several controller routes, trusts it if one of their static policies does now', async () => {
     const sources = [source('v1'), source('v2')];
+    const routes = (...now: CorsDecision[]) =>
+      now.map((decision) => decider(DENIED, undefined, { now: decision }));
     const some = dispatchWith(
-      decider(DENIED, sources, [DENIED, allowed(true)]),
+      decider(DENIED, sources, {
+        alternatives: routes(DENIED, allowed(true)),
+      }),
     );
-    const none = dispatchWith(decider(DENIED, sources, [allowed(false)]));
+    const none = dispatchWith(
+      decider(DENIED, sources, { alternatives: routes(allowed(false)) }),
+    );
+    // Policies that all apply together (a path read two ways), not alternatives.
     const alone = dispatchWith(
-      decider(DENIED, [source('v1')], [allowed(true)]),
+      decider(DENIED, sources, { now: allowed(true) }),
     );
     expect([
       some.dispatch.trustForCsrf((await some.begin(corsRequest(false))).req),

@@ -73,8 +73,9 @@ export class CorsDispatch<Req, Res> {
 
   /**
    * Whether Nest's CSRF check may trust `req`, as predicted before routing: the policy of the
-   * routes it may reach allows its origin with credentials, or, where they differ (versions,
-   * hosts), the static policy of one of them does. Read synchronously, as Nest requires. The
+   * routes it may reach allows its origin with credentials, or, where it may reach one of
+   * several controller routes (told apart by a version or a host, each of which confirms), the
+   * static policy of one of them does. Read synchronously, as Nest requires. The
    * prediction is recorded, and `enter` confirms it where the handler runs.
    */
   trustForCsrf(req: Req): boolean {
@@ -84,10 +85,13 @@ export class CorsDispatch<Req, Res> {
     const { request, decider, verdict } = state;
     const trusted =
       trustsCredentials(verdict, request) ||
-      (decider.sources.length > 1 &&
-        decider
-          .decisionsNow({ request, ownMethod: false })
-          .some((decision) => trustsCredentials(decision, request)));
+      (decider.alternatives?.some((alternative) =>
+        trustsCredentials(
+          alternative.decideNow(request.headers.origin),
+          request,
+        ),
+      ) ??
+        false);
     if (trusted) holder[CORS_STATE] = { ...state, trustedForCsrf: true };
     return trusted;
   }
