@@ -29,6 +29,9 @@ export class CorsObservers {
   private readonly denials = new CorsDenialLog((line) =>
     this.logger.debug(line),
   );
+  private readonly failures = new CorsDenialLog((line) =>
+    this.logger.error(line),
+  );
   private readonly listener: CorsModuleOptions['onDecision'];
   private debug: boolean;
 
@@ -110,9 +113,12 @@ export class CorsObservers {
     );
   }
 
-  /** Logs a failure of the app's own code (a provider, an origin function) at ERROR. */
-  failed(message: string): void {
-    this.logger.error(message);
+  /**
+   * Logs at ERROR a failure of the app's own code that a request caused (an origin function
+   * that threw or timed out), bounded per policy and code as denials are.
+   */
+  failed(policy: string, code: string, line: () => string): void {
+    this.failures.record(policy, code, line);
   }
 
   private emit(event: CorsDecisionEvent): void {
