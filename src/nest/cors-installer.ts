@@ -2,7 +2,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnModuleDestroy,
+  type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
   DiscoveryService,
@@ -47,7 +47,9 @@ const ROUTE_METHODS_TO_CHECK = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  *    reports the whole configuration.
  */
 @Injectable()
-export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
+export class CorsInstaller
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('CorsModule');
   private binding: CorsHttpBinding | undefined;
   private unsupportedAdapter: string | undefined;
@@ -74,8 +76,11 @@ export class CorsInstaller implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  /** When the app closes, it stops using the process-wide response hook. */
-  onModuleDestroy(): void {
+  /**
+   * Once the app has closed, and its server with it (Nest disposes of the server before it
+   * calls this), it stops using the process-wide response hook.
+   */
+  onApplicationShutdown(): void {
     this.stopUsingResponseHook?.();
   }
 
