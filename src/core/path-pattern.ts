@@ -7,7 +7,7 @@
 export interface PathPattern {
   readonly text: string;
   matches(path: string): boolean;
-  /** The same, ignoring case, for a path as a lenient router reads it (see the engine). */
+  /** The same, ignoring case, for a path as a lenient router reads it (see `CorsRouting`). */
   matchesLoosely(path: string): boolean;
 }
 

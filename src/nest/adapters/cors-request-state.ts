@@ -5,7 +5,8 @@ import type { CorsDecider } from '../cors-decider.js';
 /**
  * Property of Node's request object (Express's request, Fastify's `request.raw`) holding its
  * `CorsRequestState`, where Node's response reads it from its `req`. Registered for the
- * process, so that the one response hook reads it whichever copy of the package recorded it.
+ * process, so that the one response hook reads it whichever copy of the package recorded it:
+ * its `verdict`, which the hook reads, is a contract between versions of the package.
  */
 export const CORS_STATE = Symbol.for('nestjs-cors-policy:state');
 
