@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The e2e suite (test/e2e) and the differential route specs (test/routes) on Nest 11, with
- * Express and Fastify.
+ * The e2e suite (test/e2e), the differential route specs (test/routes) and the canaries of
+ * the framework internals (test/internals) on Nest 11, with Express and Fastify.
  *
  * Installs the Nest 11 packages pinned in compat/versions.mjs into a temporary folder, then
  * runs Jest as `npm test` does, with every `@nestjs/*` import (the library's, the specs', and
@@ -24,6 +24,8 @@ import { NEST_11, PEERS } from './versions.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The e2e specs of Nest 12-only features, by the start of their file names. */
 const NEST_12_ONLY_SPECS = ['csrf', 'gateways', 'unowned-routes'];
+/** The canaries of the WebSocket internals, whose packages require Nest 12 (see below). */
+const NEST_12_ONLY_CANARIES = ['gateway-metadata', 'socket-io-server'];
 const keep = process.argv.includes('--keep');
 const jestArgs = process.argv.slice(2).filter((arg) => arg !== '--keep');
 
@@ -71,13 +73,17 @@ try {
       testMatch: [
         '<rootDir>/test/e2e/**/*.spec.ts',
         '<rootDir>/test/routes/**/*.spec.ts',
+        '<rootDir>/test/internals/**/*.spec.ts',
       ],
       // Specs of Nest 12-only features and packages: Nest's CSRF protection (12.1), and the
       // @nestjs/websockets, @nestjs/graphql, @nestjs/swagger and @nestjs/serve-static majors
       // this project tests with, which require Nest 12.
-      testPathIgnorePatterns: NEST_12_ONLY_SPECS.map(
-        (spec) => `<rootDir>/test/e2e/${spec}`,
-      ),
+      testPathIgnorePatterns: [
+        ...NEST_12_ONLY_SPECS.map((spec) => `<rootDir>/test/e2e/${spec}`),
+        ...NEST_12_ONLY_CANARIES.map(
+          (spec) => `<rootDir>/test/internals/${spec}`,
+        ),
+      ],
       moduleNameMapper: {
         ...baseConfig.moduleNameMapper,
         [`^@nestjs/(${Object.keys(NEST_11)
