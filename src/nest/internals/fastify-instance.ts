@@ -68,8 +68,8 @@ export function fastifyConfigOf(fastify: unknown): FastifyConfig {
 
 /**
  * `fastify.hasPlugin(name)` knows the plugins Fastify has loaded, by the name `fastify-plugin`
- * declares; they are all loaded by `onReady`, and no hook can be added after. Calls `found`
- * once `name` is known to be among them.
+ * declares, and all of them by the time its `onReady` hooks run. Calls `found` once `name` is
+ * known to be among them.
  */
 export function whenFastifyHasPlugin(
   fastify: unknown,
@@ -84,7 +84,7 @@ export function whenFastifyHasPlugin(
       done();
     });
   } catch {
-    // Fastify refuses hooks once it is ready: it has loaded its plugins, and `name` is not
-    // among them.
+    // Fastify refuses hooks once it listens, and runs none added once it is ready: it has
+    // loaded its plugins by then, and `name` is not among them.
   }
 }
