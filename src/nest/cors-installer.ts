@@ -14,15 +14,13 @@ import {
   CorsConfigurationError,
   formatIssue,
 } from '../core/config-issue.js';
-import type {
-  CorsHttpBinding,
-  RouteLookup,
-} from './adapters/cors-http-binding.js';
+import type { CorsHttpBinding } from './adapters/cors-http-binding.js';
 import { createCorsBinding } from './adapters/create-cors-binding.js';
 import { useResponseHook } from './adapters/response-hook.js';
 import { CorsRouting } from './cors-routing.js';
 import { CorsGatewayPolicies } from './gateways/cors-gateway-policies.js';
 import { CorsPolicyRegistry } from './cors-policy-registry.js';
+import type { RouteLookup } from './cors-route.js';
 import { CorsRouteTable } from './cors-route-table.js';
 import { onHttpAdapter } from './internals/nest-adapter.js';
 import { isRouteHandler } from './internals/nest-metadata.js';

@@ -21,3 +21,6 @@ export interface CorsRoute {
  * its `paths` rule's policy or the default). Empty: no route at all, so the same.
  */
 export type RouteCandidates = ReadonlyArray<CorsRoute | null>;
+
+/** The routes a method and path reach, in the adapter's dispatch order. */
+export type RouteLookup = (method: string, path: string) => RouteCandidates;

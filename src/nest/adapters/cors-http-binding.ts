@@ -1,8 +1,5 @@
-import type { CorsRoute, RouteCandidates } from '../cors-route.js';
+import type { CorsRoute, RouteLookup } from '../cors-route.js';
 import { isRouteHandle, type RouteHandle } from '../route-handle.js';
-
-/** The routes a method and path reach, in the adapter's dispatch order. */
-export type RouteLookup = (method: string, path: string) => RouteCandidates;
 
 /**
  * The controller route of a handler Nest registered with the adapter at `path`, recorded as

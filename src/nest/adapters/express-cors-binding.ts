@@ -5,7 +5,7 @@ import { showError } from '../../core/show-value.js';
 import { answerPreflight } from './apply-cors-headers.js';
 import type { CorsDecider } from '../cors-decider.js';
 import type { CorsRouting } from '../cors-routing.js';
-import type { CorsRoute } from '../cors-route.js';
+import type { CorsRoute, RouteLookup } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import {
   expressRouteLayers,
@@ -30,7 +30,6 @@ import { hasHostFilter } from '../internals/nest-metadata.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import {
   type CorsHttpBinding,
-  type RouteLookup,
   type RouteOfHandle,
   routeOfCall,
 } from './cors-http-binding.js';

@@ -4,12 +4,11 @@ import type { CorsDecision } from '../../core/cors-decision.js';
 import { preflightHeaders } from './apply-cors-headers.js';
 import type { CorsDecider } from '../cors-decider.js';
 import type { CorsRouting } from '../cors-routing.js';
-import type { CorsRoute, RouteCandidates } from '../cors-route.js';
+import type { CorsRoute, RouteCandidates, RouteLookup } from '../cors-route.js';
 import { toCorsRequest } from '../cors-request.js';
 import { CorsDispatch } from './cors-dispatch.js';
 import {
   type CorsHttpBinding,
-  type RouteLookup,
   type RouteOfHandle,
   routeOfCall,
 } from './cors-http-binding.js';

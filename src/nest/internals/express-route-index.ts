@@ -1,5 +1,4 @@
-import type { CorsRoute, RouteCandidates } from '../cors-route.js';
-import type { RouteLookup } from '../adapters/cors-http-binding.js';
+import type { CorsRoute, RouteCandidates, RouteLookup } from '../cors-route.js';
 import type { RouteHandle } from '../route-handle.js';
 
 /** The parts of an Express 5 router layer this index reads. */

@@ -1,8 +1,7 @@
 import type FindMyWay from 'find-my-way';
 import type { HTTPMethod } from 'find-my-way';
 import { createRequire } from 'node:module';
-import type { CorsRoute, RouteCandidates } from '../cors-route.js';
-import type { RouteLookup } from '../adapters/cors-http-binding.js';
+import type { CorsRoute, RouteCandidates, RouteLookup } from '../cors-route.js';
 
 /** A route as Fastify registered it (from its `onRoute` hook). */
 export interface FastifyRoute {
