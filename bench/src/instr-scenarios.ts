@@ -31,10 +31,10 @@ const instr = (
 
 export const INSTR_SCENARIOS: InstrScenario[] = [
   instr('S1', 'S1', 'express', 10_000, 150),
-  instr('S7', 'S7', 'fastify', 12_000, 200),
-  instr('S2', 'S2', 'express', 8_000, 150),
+  instr('S7', 'S7', 'fastify', 16_000, 200),
+  instr('S2', 'S2', 'express', 12_000, 150),
   instr('S2-fastify', 'S2', 'fastify', 10_000, 200),
-  instr('S3', 'S3-get', 'express', 5_000, 100),
+  instr('S3', 'S3-get', 'express', 6_000, 100),
 ];
 
 /**
